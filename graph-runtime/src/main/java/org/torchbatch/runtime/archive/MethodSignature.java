@@ -1,0 +1,44 @@
+package org.torchbatch.runtime.archive;
+
+import java.util.List;
+
+/**
+ * A method compiled into the archive, as its {@code code/} declares it.
+ *
+ * @param name the method name, e.g. {@code forward}
+ * @param arguments the arguments after {@code self}, with their declared TorchScript types
+ * @param returnType the declared return type, e.g. {@code Tuple[Tensor, Tensor]}
+ * @param code the method's TorchScript source as stored (what {@code module.code} shows)
+ */
+public record MethodSignature(
+    String name, List<Argument> arguments, String returnType, String code) {
+
+  /** One declared argument; {@code defaultValue} is null when the caller must pass it. */
+  public record Argument(String name, String type, String defaultValue) {
+    public boolean isTensor() {
+      return type.equals("Tensor") || type.equals("Optional[Tensor]");
+    }
+
+    public boolean isRequired() {
+      return defaultValue == null;
+    }
+  }
+
+  /** The number of arguments a caller must pass. */
+  public int requiredArgumentCount() {
+    return (int) arguments.stream().filter(Argument::isRequired).count();
+  }
+
+  /** {@code forward(x: Tensor, h: Tensor) -> Tuple[Tensor, Tensor]}. */
+  public String describe() {
+    StringBuilder out = new StringBuilder(name).append('(');
+    for (int i = 0; i < arguments.size(); i++) {
+      Argument argument = arguments.get(i);
+      out.append(i == 0 ? "" : ", ").append(argument.name()).append(": ").append(argument.type());
+      if (argument.defaultValue() != null) {
+        out.append('=').append(argument.defaultValue());
+      }
+    }
+    return out.append(") -> ").append(returnType).toString();
+  }
+}
