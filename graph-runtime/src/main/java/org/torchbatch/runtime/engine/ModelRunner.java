@@ -1,0 +1,118 @@
+package org.torchbatch.runtime.engine;
+
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.torchbatch.runtime.HostTensor;
+import org.torchbatch.runtime.archive.MethodSignature;
+
+/**
+ * Calls a loaded model's methods from one thread. Each call's tensors live in their own scope that
+ * the returned {@link ModelOutputs} owns, so nothing outlives the caller's try-with-resources.
+ */
+public final class ModelRunner {
+  private final LoadedModel model;
+  private boolean threadConfigured;
+
+  ModelRunner(LoadedModel model) {
+    this.model = model;
+  }
+
+  /**
+   * Runs {@code method} on positional tensor arguments. Direct buffers are wrapped, not copied;
+   * they must stay valid until the returned outputs are closed.
+   */
+  public ModelOutputs run(String method, List<HostTensor> arguments) {
+    MethodSignature signature = model.info().requireMethod(method);
+    checkArguments(signature, arguments);
+    if (!threadConfigured) {
+      TorchEngine.applyThreadLocalSettings();
+      threadConfigured = true;
+    }
+    PtNDManager scope = model.manager().newSubManager(model.manager().getDevice());
+    try {
+      IValue result = invoke(scope, method, arguments);
+      try {
+        return new ModelOutputs(scope, OutputNames.flatten(result, scope, model.info().file()));
+      } finally {
+        result.close();
+      }
+    } catch (RuntimeException e) {
+      scope.close();
+      throw e;
+    }
+  }
+
+  private IValue invoke(PtNDManager scope, String method, List<HostTensor> arguments) {
+    IValue[] inputs = new IValue[arguments.size()];
+    try {
+      for (int i = 0; i < inputs.length; i++) {
+        HostTensor tensor = arguments.get(i);
+        PtNDArray array =
+            scope.create(tensor.data(), new Shape(tensor.shape()), DTypes.toDjl(tensor.dtype()));
+        inputs[i] = IValue.from(array);
+      }
+      return IValueUtils.runMethod(model.block(), method, inputs);
+    } catch (EngineException e) {
+      throw new ModelExecutionException(
+          "Model "
+              + model.info().file()
+              + " failed in "
+              + method
+              + "("
+              + describe(arguments)
+              + "): "
+              + e.getMessage(),
+          e);
+    } finally {
+      for (IValue input : inputs) {
+        if (input != null) {
+          input.close();
+        }
+      }
+    }
+  }
+
+  private void checkArguments(MethodSignature signature, List<HostTensor> arguments) {
+    int required = signature.requiredArgumentCount();
+    int declared = signature.arguments().size();
+    if (arguments.size() < required || arguments.size() > declared) {
+      throw new ModelExecutionException(
+          "Model "
+              + model.info().file()
+              + ": "
+              + signature.describe()
+              + " takes "
+              + (required == declared ? required : required + " to " + declared)
+              + " argument(s), got "
+              + arguments.size()
+              + " ("
+              + describe(arguments)
+              + ")");
+    }
+    for (int i = 0; i < arguments.size(); i++) {
+      MethodSignature.Argument argument = signature.arguments().get(i);
+      if (!argument.isTensor() && !argument.type().equals("Any")) {
+        throw new ModelExecutionException(
+            "Model "
+                + model.info().file()
+                + ": argument "
+                + argument.name()
+                + " of "
+                + signature.describe()
+                + " is "
+                + argument.type()
+                + ", but torchbatch passes tensors only");
+      }
+    }
+  }
+
+  private static String describe(List<HostTensor> arguments) {
+    return arguments.stream().map(HostTensor::describe).collect(Collectors.joining(", "));
+  }
+}
