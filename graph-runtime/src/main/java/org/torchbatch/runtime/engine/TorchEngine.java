@@ -35,7 +35,7 @@ public final class TorchEngine {
     System.setProperty(
         "ai.djl.pytorch.num_interop_threads", String.valueOf(settings.interOpThreads()));
     System.setProperty("ai.djl.pytorch.graph_optimizer", String.valueOf(settings.graphOptimizer()));
-    checkNativesPresent();
+    checkNativesPresent(TorchEngine.class.getClassLoader(), System.getenv("PYTORCH_LIBRARY_PATH"));
     long begin = System.nanoTime();
     try {
       Engine engine = Engine.getEngine("PyTorch");
@@ -69,6 +69,16 @@ public final class TorchEngine {
     return started;
   }
 
+  /**
+   * Changes libtorch's intra-op thread count for threads that start running ops from now on, and
+   * for the calling thread.
+   */
+  public static synchronized void setIntraOpThreads(int threads) {
+    RuntimeSettings current = settings();
+    JniUtils.setNumThreads(threads);
+    started = current.withIntraOpThreads(threads);
+  }
+
   /** Per-thread in libtorch: each thread that runs a model must apply it itself. */
   static void applyThreadLocalSettings() {
     JniUtils.setGraphExecutorOptimize(settings().graphOptimizer());
@@ -80,10 +90,8 @@ public final class TorchEngine {
     return Engine.getEngine("PyTorch").getGpuCount();
   }
 
-  private static void checkNativesPresent() {
-    ClassLoader loader = TorchEngine.class.getClassLoader();
-    boolean override = System.getenv("PYTORCH_LIBRARY_PATH") != null;
-    if (!override && loader.getResource(NATIVE_MARKER) == null) {
+  static void checkNativesPresent(ClassLoader loader, String libraryPathOverride) {
+    if (libraryPathOverride == null && loader.getResource(NATIVE_MARKER) == null) {
       throw new NativeLibraryException(
           "libtorch natives are missing and torchbatch never downloads them: add "
               + NATIVE_ARTIFACT
