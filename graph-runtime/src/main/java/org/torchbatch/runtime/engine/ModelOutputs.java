@@ -6,12 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.torchbatch.runtime.HostTensor;
+import org.torchbatch.runtime.NamedTensors;
 
 /**
  * The named outputs of one model call. It owns the call's native tensors: the {@link HostTensor}
  * views it returns read libtorch's memory directly and are valid until {@link #close()}.
  */
-public final class ModelOutputs implements AutoCloseable {
+public final class ModelOutputs implements NamedTensors, AutoCloseable {
   private final PtNDManager scope;
   private final List<String> names;
   private final List<PtNDArray> arrays;
@@ -24,6 +25,7 @@ public final class ModelOutputs implements AutoCloseable {
   }
 
   /** Output names in a stable order: {@code output}, or {@code _0.._n}, or the dict's keys. */
+  @Override
   public List<String> names() {
     return names;
   }
@@ -32,6 +34,7 @@ public final class ModelOutputs implements AutoCloseable {
     return names.size();
   }
 
+  @Override
   public HostTensor get(String name) {
     int index = names.indexOf(name);
     if (index < 0) {
