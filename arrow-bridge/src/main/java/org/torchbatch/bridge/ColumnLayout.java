@@ -98,6 +98,7 @@ final class ColumnLayout {
     if (dtype == null) {
       throw new BridgeException(unsupported(name, column, level));
     }
+    checkWithinValues(name, level, layout, rows, nulls);
     long[] rowShape = shape.stream().mapToLong(Long::longValue).toArray();
     return new ColumnLayout(name, level, dtype, rowShape, layout, nulls.isEmpty() ? null : nulls);
   }
@@ -138,6 +139,34 @@ final class ColumnLayout {
     layout.perRow *= perEntry;
     layout.compact(rows);
     return perEntry;
+  }
+
+  /** Guards the unchecked copies: no row may reach past the leaf's values. */
+  private static void checkWithinValues(
+      String name, FieldVector leaf, Rows layout, int rows, BitSet nulls) {
+    long limit = leaf.getValueCount();
+    if (layout.starts == null) {
+      if (rows > 0 && (layout.base < 0 || layout.base + rows * layout.perRow > limit)) {
+        throw corrupt(name, rows - 1, limit);
+      }
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      if (!nulls.get(r) && (layout.starts[r] < 0 || layout.starts[r] + layout.perRow > limit)) {
+        throw corrupt(name, r, limit);
+      }
+    }
+  }
+
+  private static BridgeException corrupt(String name, int row, long limit) {
+    return new BridgeException(
+        "Column '"
+            + name
+            + "' row "
+            + row
+            + " points past the column's "
+            + limit
+            + " values: the Arrow batch is corrupt");
   }
 
   private static long offset(FieldVector list, long entry) {

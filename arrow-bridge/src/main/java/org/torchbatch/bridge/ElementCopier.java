@@ -2,6 +2,7 @@ package org.torchbatch.bridge;
 
 import java.util.BitSet;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.HalfFloats;
 
@@ -27,41 +28,83 @@ final class ElementCopier {
       boolean lossy) {
     ArrowBuf from = source.leaf.getDataBuffer();
     long count = source.rowElements;
-    boolean sameType = source.dtype == targetType && targetType != DType.BOOL;
     int width = targetType.byteSize();
+    boolean sameType = source.dtype == targetType && targetType != DType.BOOL;
+    if (sameType && count == 1 && source.contiguous() && skip.isEmpty()) {
+      copyScalars(
+          from.memoryAddress(),
+          source.rowStart(0),
+          target.memoryAddress(),
+          rows,
+          rowStride,
+          columnOffset,
+          width);
+      return;
+    }
     long out = 0;
     for (int r = 0; r < rows; r++) {
-      if (skip != null && skip.get(r)) {
+      if (skip.get(r)) {
         continue;
       }
       long src = source.rowStart(r);
       long dst = out * rowStride + columnOffset;
-      if (!sameType) {
-        castElements(source, r, from, src, target, targetType, dst, count, lossy);
-      } else if (count == 1) {
-        copyOne(from, src, target, dst, width);
+      if (sameType) {
+        MemoryUtil.copyMemory(
+            from.memoryAddress() + src * width,
+            target.memoryAddress() + dst * width,
+            count * width);
       } else {
-        target.setBytes(dst * width, from, src * width, count * width);
+        castElements(
+            source,
+            r,
+            from.memoryAddress(),
+            src,
+            target.memoryAddress(),
+            targetType,
+            dst,
+            count,
+            lossy);
       }
       out++;
     }
   }
 
-  private static void copyOne(ArrowBuf from, long src, ArrowBuf to, long dst, int width) {
+  /** One element per row into a strided tensor column: the stacking of scalar columns. */
+  private static void copyScalars(
+      long from, long first, long to, int rows, long stride, long offset, int width) {
+    long src = from + first * width;
+    long dst = to + offset * width;
+    long step = stride * width;
     switch (width) {
-      case 8 -> to.setLong(dst * 8, from.getLong(src * 8));
-      case 4 -> to.setInt(dst * 4, from.getInt(src * 4));
-      case 2 -> to.setShort(dst * 2, from.getShort(src * 2));
-      default -> to.setByte(dst, from.getByte(src));
+      case 8 -> {
+        for (int r = 0; r < rows; r++) {
+          MemoryUtil.putLong(dst + r * step, MemoryUtil.getLong(src + r * 8L));
+        }
+      }
+      case 4 -> {
+        for (int r = 0; r < rows; r++) {
+          MemoryUtil.putInt(dst + r * step, MemoryUtil.getInt(src + r * 4L));
+        }
+      }
+      case 2 -> {
+        for (int r = 0; r < rows; r++) {
+          MemoryUtil.putShort(dst + r * step, MemoryUtil.getShort(src + r * 2L));
+        }
+      }
+      default -> {
+        for (int r = 0; r < rows; r++) {
+          MemoryUtil.putByte(dst + r * step, MemoryUtil.getByte(src + r));
+        }
+      }
     }
   }
 
   private static void castElements(
       ColumnLayout source,
       int row,
-      ArrowBuf from,
+      long from,
       long src,
-      ArrowBuf to,
+      long to,
       DType targetType,
       long dst,
       long count,
@@ -77,30 +120,30 @@ final class ElementCopier {
     }
   }
 
-  static double readDouble(ArrowBuf buf, DType type, long i) {
+  private static double readDouble(long address, DType type, long i) {
     return switch (type) {
-      case FLOAT32 -> buf.getFloat(i * 4);
-      case FLOAT64 -> buf.getDouble(i * 8);
-      case FLOAT16 -> HalfFloats.toFloat(buf.getShort(i * 2));
-      case BFLOAT16 -> Float.intBitsToFloat((buf.getShort(i * 2) & 0xffff) << 16);
-      default -> readLong(buf, type, i);
+      case FLOAT32 -> Float.intBitsToFloat(MemoryUtil.getInt(address + i * 4));
+      case FLOAT64 -> Double.longBitsToDouble(MemoryUtil.getLong(address + i * 8));
+      case FLOAT16 -> HalfFloats.toFloat(MemoryUtil.getShort(address + i * 2));
+      case BFLOAT16 -> Float.intBitsToFloat((MemoryUtil.getShort(address + i * 2) & 0xffff) << 16);
+      default -> readLong(address, type, i);
     };
   }
 
-  static long readLong(ArrowBuf buf, DType type, long i) {
+  private static long readLong(long address, DType type, long i) {
     return switch (type) {
-      case INT64 -> buf.getLong(i * 8);
-      case INT32 -> buf.getInt(i * 4);
-      case INT16 -> buf.getShort(i * 2);
-      case INT8 -> buf.getByte(i);
-      case UINT8 -> buf.getByte(i) & 0xff;
-      case BOOL -> (buf.getByte(i >> 3) >> (i & 7)) & 1;
+      case INT64 -> MemoryUtil.getLong(address + i * 8);
+      case INT32 -> MemoryUtil.getInt(address + i * 4);
+      case INT16 -> MemoryUtil.getShort(address + i * 2);
+      case INT8 -> MemoryUtil.getByte(address + i);
+      case UINT8 -> MemoryUtil.getByte(address + i) & 0xff;
+      case BOOL -> (MemoryUtil.getByte(address + (i >> 3)) >> (i & 7)) & 1;
       default -> throw new IllegalStateException("not an integer type: " + type);
     };
   }
 
   private static void writeDouble(
-      ArrowBuf to, DType type, long i, double value, boolean lossy, ColumnLayout source, int row) {
+      long to, DType type, long i, double value, boolean lossy, ColumnLayout source, int row) {
     if (type.isFloating()) {
       writeFloating(to, type, i, value);
       return;
@@ -113,7 +156,7 @@ final class ElementCopier {
   }
 
   private static void writeLong(
-      ArrowBuf to, DType type, long i, long value, boolean lossy, ColumnLayout source, int row) {
+      long to, DType type, long i, long value, boolean lossy, ColumnLayout source, int row) {
     if (type.isFloating()) {
       writeFloating(to, type, i, value);
       return;
@@ -124,23 +167,24 @@ final class ElementCopier {
     writeInteger(to, type, i, value);
   }
 
-  private static void writeFloating(ArrowBuf to, DType type, long i, double value) {
+  private static void writeFloating(long to, DType type, long i, double value) {
     switch (type) {
-      case FLOAT32 -> to.setFloat(i * 4, (float) value);
-      case FLOAT64 -> to.setDouble(i * 8, value);
-      case FLOAT16 -> to.setShort(i * 2, HalfFloats.fromFloat((float) value));
-      case BFLOAT16 -> to.setShort(i * 2, (short) (Float.floatToRawIntBits((float) value) >>> 16));
+      case FLOAT32 -> MemoryUtil.putInt(to + i * 4, Float.floatToRawIntBits((float) value));
+      case FLOAT64 -> MemoryUtil.putLong(to + i * 8, Double.doubleToRawLongBits(value));
+      case FLOAT16 -> MemoryUtil.putShort(to + i * 2, HalfFloats.fromFloat((float) value));
+      case BFLOAT16 ->
+          MemoryUtil.putShort(to + i * 2, (short) (Float.floatToRawIntBits((float) value) >>> 16));
       default -> throw new IllegalStateException("not a floating type: " + type);
     }
   }
 
-  private static void writeInteger(ArrowBuf to, DType type, long i, long value) {
+  private static void writeInteger(long to, DType type, long i, long value) {
     switch (type) {
-      case INT64 -> to.setLong(i * 8, value);
-      case INT32 -> to.setInt(i * 4, (int) value);
-      case INT16 -> to.setShort(i * 2, (short) value);
-      case INT8, UINT8 -> to.setByte(i, (byte) value);
-      case BOOL -> to.setByte(i, value != 0 ? 1 : 0);
+      case INT64 -> MemoryUtil.putLong(to + i * 8, value);
+      case INT32 -> MemoryUtil.putInt(to + i * 4, (int) value);
+      case INT16 -> MemoryUtil.putShort(to + i * 2, (short) value);
+      case INT8, UINT8 -> MemoryUtil.putByte(to + i, (byte) value);
+      case BOOL -> MemoryUtil.putByte(to + i, (byte) (value != 0 ? 1 : 0));
       default -> throw new IllegalStateException("not an integer type: " + type);
     }
   }

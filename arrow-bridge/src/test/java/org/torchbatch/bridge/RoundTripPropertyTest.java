@@ -22,7 +22,7 @@ import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.HostTensor;
 
 /** Tensor -> Arrow columns -> tensor gives back the same rows, for any shape, dtype and nulls. */
-class RoundTripProperties {
+class RoundTripPropertyTest {
   private BufferAllocator allocator;
 
   /** One generated batch: a tensor of the non-null rows and where the null rows sit. */
