@@ -146,8 +146,9 @@ final class ColumnLayout {
       String name, FieldVector leaf, Rows layout, int rows, BitSet nulls) {
     long limit = leaf.getValueCount();
     if (layout.starts == null) {
-      if (rows > 0 && (layout.base < 0 || layout.base + rows * layout.perRow > limit)) {
-        throw corrupt(name, rows - 1, limit);
+      int last = nulls.isEmpty() ? rows - 1 : lastNonNull(rows, nulls);
+      if (last >= 0 && (layout.base < 0 || layout.base + (last + 1) * layout.perRow > limit)) {
+        throw corrupt(name, last, limit);
       }
       return;
     }
@@ -156,6 +157,14 @@ final class ColumnLayout {
         throw corrupt(name, r, limit);
       }
     }
+  }
+
+  private static int lastNonNull(int rows, BitSet nulls) {
+    int last = rows - 1;
+    while (last >= 0 && nulls.get(last)) {
+      last--;
+    }
+    return last;
   }
 
   private static BridgeException corrupt(String name, int row, long limit) {

@@ -2,19 +2,17 @@ package org.torchbatch.runtime.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.torchbatch.runtime.HostTensor;
 import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.runtime.testing.NativeMemory;
 
 /** Thousands of calls leave resident memory flat: every per-call tensor is closed. */
 class NativeMemoryTest {
 
   @Test
-  void residentMemoryStaysFlatOverThousandsOfCalls() throws IOException {
+  void residentMemoryStaysFlatOverThousandsOfCalls() {
     float[] values = new float[64 * 512];
     java.util.Arrays.fill(values, 0.5f);
     HostTensor input = HostTensor.ofFloats(values, 64, 512);
@@ -22,9 +20,9 @@ class NativeMemoryTest {
         ModelCache.shared().acquire(Fixtures.archive("mlp_small"), DeviceSpec.CPU)) {
       ModelRunner runner = model.newRunner();
       runCalls(runner, input, 300);
-      long before = residentKb();
+      long before = NativeMemory.residentKb();
       runCalls(runner, input, 3000);
-      long growthKb = residentKb() - before;
+      long growthKb = NativeMemory.residentKb() - before;
       // each call allocates ~0.5 MB of activations; a leak of one tensor per call would add GBs
       assertThat(growthKb).as("RSS growth over 3000 calls, KiB").isLessThan(64 * 1024);
     }
@@ -36,14 +34,5 @@ class NativeMemoryTest {
         assertThat(outputs.get(0).shape()).containsExactly(64, 10);
       }
     }
-  }
-
-  private static long residentKb() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    throw new IllegalStateException("no VmRSS in /proc/self/status");
   }
 }
