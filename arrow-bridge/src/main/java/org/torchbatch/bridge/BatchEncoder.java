@@ -24,12 +24,24 @@ public final class BatchEncoder {
   private final List<ArgumentSpec> arguments;
   private final NullPolicy nullPolicy;
   private final BufferAllocator allocator;
+  private final ImpliedTypes impliedTypes;
 
+  /** An encoder that keeps each column's dtype unless an argument names one. */
   public BatchEncoder(
       List<ArgumentSpec> arguments, NullPolicy nullPolicy, BufferAllocator allocator) {
+    this(arguments, nullPolicy, allocator, null);
+  }
+
+  /** An encoder whose arguments without a dtype take the one the archive implies. */
+  public BatchEncoder(
+      List<ArgumentSpec> arguments,
+      NullPolicy nullPolicy,
+      BufferAllocator allocator,
+      ImpliedTypes impliedTypes) {
     this.arguments = List.copyOf(arguments);
     this.nullPolicy = nullPolicy;
     this.allocator = allocator;
+    this.impliedTypes = impliedTypes;
   }
 
   public EncodedBatch encode(VectorSchemaRoot root) {
@@ -70,7 +82,7 @@ public final class BatchEncoder {
     List<ArrowBuf> owned = new ArrayList<>();
     try {
       for (int i = 0; i < arguments.size(); i++) {
-        tensors.add(tensorFor(arguments.get(i), layouts.get(i), mask, owned, zeroCopy));
+        tensors.add(tensorFor(i, layouts.get(i), mask, owned, zeroCopy));
       }
     } catch (RuntimeException e) {
       owned.forEach(ArrowBuf::close);
@@ -97,12 +109,13 @@ public final class BatchEncoder {
   }
 
   private HostTensor tensorFor(
-      ArgumentSpec argument,
+      int position,
       List<ColumnLayout> columns,
       RowMask mask,
       List<ArrowBuf> owned,
       List<Boolean> zeroCopy) {
-    DType target = targetType(argument, columns);
+    ArgumentSpec argument = arguments.get(position);
+    DType target = targetType(position, argument, columns);
     long[] rowShape = rowShape(argument, columns);
     long rowElements = HostTensor.numel(rowShape);
     long[] shape = new long[rowShape.length + 1];
@@ -146,7 +159,7 @@ public final class BatchEncoder {
     return new HostTensor(target, shape, buffer.nioBuffer(0, Math.toIntExact(bytes)));
   }
 
-  private static DType targetType(ArgumentSpec argument, List<ColumnLayout> columns) {
+  private DType targetType(int position, ArgumentSpec argument, List<ColumnLayout> columns) {
     if (argument.dtype() != null) {
       return argument.dtype();
     }
@@ -159,7 +172,7 @@ public final class BatchEncoder {
               + types
               + ": give the argument a dtype");
     }
-    return types.get(0);
+    return impliedTypes == null ? types.get(0) : impliedTypes.resolve(position, types.get(0));
   }
 
   private static long[] rowShape(ArgumentSpec argument, List<ColumnLayout> columns) {
