@@ -14,7 +14,8 @@ import org.torchbatch.runtime.DType;
  *     null keeps the column's own nesting
  * @param lossyCast whether a cast may lose information (3.7 into int64); otherwise it is an error
  */
-public record ArgumentSpec(List<String> columns, DType dtype, long[] rowShape, boolean lossyCast) {
+public record ArgumentSpec(List<String> columns, DType dtype, long[] rowShape, boolean lossyCast)
+    implements java.io.Serializable {
 
   public ArgumentSpec {
     if (columns.isEmpty()) {

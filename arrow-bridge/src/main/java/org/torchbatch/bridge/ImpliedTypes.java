@@ -11,7 +11,7 @@ import org.torchbatch.runtime.archive.TracedInput;
  */
 public record ImpliedTypes(ArchiveInfo archive, String method) {
 
-  DType resolve(int position, DType columnType) {
+  public DType resolve(int position, DType columnType) {
     for (TracedInput traced : archive.tracedInputs()) {
       if (traced.method().equals(method) && traced.position() == position) {
         return traced.dtype();

@@ -16,7 +16,8 @@ import org.torchbatch.runtime.DType;
  * @param dtype the tensor's dtype
  * @param rowShape the shape of one row, {@code [k]} for {@code [N, k]}
  */
-public record OutputField(String output, String column, DType dtype, long[] rowShape) {
+public record OutputField(String output, String column, DType dtype, long[] rowShape)
+    implements java.io.Serializable {
 
   public OutputField {
     rowShape = rowShape.clone();

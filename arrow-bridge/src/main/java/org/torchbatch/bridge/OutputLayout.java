@@ -10,7 +10,7 @@ import org.torchbatch.runtime.HostTensor;
 import org.torchbatch.runtime.NamedTensors;
 
 /** The columns a model's outputs become, fixed once (from a sample call) for a whole run. */
-public record OutputLayout(List<OutputField> fields) {
+public record OutputLayout(List<OutputField> fields) implements java.io.Serializable {
 
   public OutputLayout {
     fields = List.copyOf(fields);

@@ -1,0 +1,155 @@
+package org.torchbatch.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.torchbatch.bridge.NullPolicy;
+import org.torchbatch.runtime.DType;
+import org.torchbatch.runtime.TorchbatchException;
+
+/**
+ * One model as declared in Spark conf under {@code spark.torchbatch.model.<name>.*} (session conf
+ * too, so {@code SET spark.torchbatch.model.m.path=...} registers one from SQL).
+ *
+ * @param shapes per-argument row shape (reshape target, and the example shape used to work out the
+ *     output type); null entries keep the column's shape
+ * @param dtypes per-argument tensor dtype; null entries take what the archive implies
+ */
+public record ModelConfig(
+    String name,
+    String path,
+    String method,
+    int batchSize,
+    String device,
+    List<String> outputs,
+    NullPolicy nullPolicy,
+    List<long[]> shapes,
+    List<DType> dtypes,
+    String sha256)
+    implements Serializable {
+
+  public static final String PREFIX = "spark.torchbatch.model.";
+  public static final String DEFAULT_MODEL = "spark.torchbatch.defaultModel";
+  public static final int DEFAULT_BATCH_SIZE = 4096;
+
+  /** Every model declared in this conf, by name. */
+  public static List<String> declaredNames(Map<String, String> conf) {
+    TreeSet<String> names = new TreeSet<>();
+    for (String key : conf.keySet()) {
+      if (key.startsWith(PREFIX) && key.endsWith(".path")) {
+        names.add(key.substring(PREFIX.length(), key.length() - ".path".length()));
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  /** The model {@code predict(x)} uses: {@code spark.torchbatch.defaultModel}, or the only one. */
+  public static String defaultName(Map<String, String> conf) {
+    String configured = conf.get(DEFAULT_MODEL);
+    if (configured != null) {
+      return configured;
+    }
+    List<String> names = declaredNames(conf);
+    if (names.size() == 1) {
+      return names.get(0);
+    }
+    throw new TorchbatchException(
+        names.isEmpty()
+            ? "predict(...) needs a model: set "
+                + PREFIX
+                + "<name>.path=<archive> (spark conf, or SET in SQL)"
+            : "predict(...) without a model name is ambiguous between "
+                + names
+                + ": set "
+                + DEFAULT_MODEL
+                + " or call predict('<name>', ...)");
+  }
+
+  public static ModelConfig parse(String name, Map<String, String> conf) {
+    String key = PREFIX + name + ".";
+    String path = conf.get(key + "path");
+    if (path == null) {
+      throw new TorchbatchException(
+          "No model named '"
+              + name
+              + "': set "
+              + key
+              + "path=<archive>; declared models: "
+              + declaredNames(conf));
+    }
+    return new ModelConfig(
+        name,
+        path,
+        conf.getOrDefault(key + "method", "forward"),
+        positive(
+            key + "batchSize",
+            conf.getOrDefault(key + "batchSize", String.valueOf(DEFAULT_BATCH_SIZE))),
+        conf.getOrDefault(key + "device", "auto").toLowerCase(Locale.ROOT),
+        list(conf.get(key + "outputs")),
+        NullPolicy.parse(conf.getOrDefault(key + "nullPolicy", "fail")),
+        shapes(conf.get(key + "shapes")),
+        dtypes(conf.get(key + "dtypes")),
+        conf.get(key + "sha256"));
+  }
+
+  /** The row shape configured for argument {@code position}, or null. */
+  public long[] shape(int position) {
+    return position < shapes.size() ? shapes.get(position) : null;
+  }
+
+  public DType dtype(int position) {
+    return position < dtypes.size() ? dtypes.get(position) : null;
+  }
+
+  private static int positive(String key, String value) {
+    try {
+      int parsed = Integer.parseInt(value.trim());
+      if (parsed > 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the key
+    }
+    throw new TorchbatchException(key + " must be a positive integer, got '" + value + "'");
+  }
+
+  private static List<String> list(String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",")).map(String::trim).toList();
+  }
+
+  /** {@code 512;3,32,32;} : one entry per argument, empty to keep the column's shape. */
+  static List<long[]> shapes(String value) {
+    List<long[]> shapes = new ArrayList<>();
+    if (value == null || value.isBlank()) {
+      return shapes;
+    }
+    for (String part : value.split(";", -1)) {
+      shapes.add(
+          part.isBlank()
+              ? null
+              : Arrays.stream(part.split(","))
+                  .map(String::trim)
+                  .mapToLong(Long::parseLong)
+                  .toArray());
+    }
+    return shapes;
+  }
+
+  private static List<DType> dtypes(String value) {
+    List<DType> types = new ArrayList<>();
+    if (value == null || value.isBlank()) {
+      return types;
+    }
+    for (String part : value.split(";", -1)) {
+      types.add(part.isBlank() ? null : DType.parse(part));
+    }
+    return types;
+  }
+}

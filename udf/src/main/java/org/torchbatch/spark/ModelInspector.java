@@ -1,0 +1,148 @@
+package org.torchbatch.spark;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.types.DataType;
+import org.torchbatch.bridge.ArgumentSpec;
+import org.torchbatch.bridge.ImpliedTypes;
+import org.torchbatch.bridge.OutputLayout;
+import org.torchbatch.runtime.DType;
+import org.torchbatch.runtime.HostTensor;
+import org.torchbatch.runtime.TorchbatchException;
+import org.torchbatch.runtime.archive.ArchiveDigest;
+import org.torchbatch.runtime.archive.ArchiveInfo;
+import org.torchbatch.runtime.archive.ArchiveReader;
+import org.torchbatch.runtime.archive.MethodSignature;
+import org.torchbatch.runtime.archive.TracedInput;
+import org.torchbatch.runtime.engine.DeviceSpec;
+import org.torchbatch.runtime.engine.ModelCache;
+import org.torchbatch.runtime.engine.ModelHandle;
+import org.torchbatch.runtime.engine.ModelOutputs;
+
+/**
+ * Checks a model on the driver before any task runs: the archive is usable, the method exists and
+ * takes this many arguments of these types; then one call on a two-row example input of zeros tells
+ * the output names, dtypes and shapes, hence predict's SQL type.
+ */
+public final class ModelInspector {
+  private static final int EXAMPLE_ROWS = 2;
+  private static final Map<String, PreparedModel> PREPARED = new ConcurrentHashMap<>();
+
+  private ModelInspector() {}
+
+  public static PreparedModel prepare(
+      ModelConfig config, List<DataType> argumentTypes, Configuration hadoopConf) {
+    Path local = ArchiveFiles.local(config.path(), hadoopConf);
+    String sha256 = ArchiveDigest.sha256(local);
+    String key = config + "|" + sha256 + "|" + argumentTypes;
+    return PREPARED.computeIfAbsent(key, unused -> inspect(config, argumentTypes, local, sha256));
+  }
+
+  private static PreparedModel inspect(
+      ModelConfig config, List<DataType> argumentTypes, Path local, String sha256) {
+    if (config.sha256() != null && !config.sha256().equalsIgnoreCase(sha256)) {
+      throw new TorchbatchException(
+          "Model '"
+              + config.name()
+              + "' ("
+              + config.path()
+              + ") has sha256 "
+              + sha256
+              + " but "
+              + ModelConfig.PREFIX
+              + config.name()
+              + ".sha256 pins "
+              + config.sha256());
+    }
+    ArchiveInfo info = ArchiveReader.read(local);
+    MethodSignature method = info.requireMethod(config.method());
+    int required = method.requiredArgumentCount();
+    if (argumentTypes.size() < required || argumentTypes.size() > method.arguments().size()) {
+      throw new TorchbatchException(
+          "Model '"
+              + config.name()
+              + "': "
+              + method.describe()
+              + " takes "
+              + required
+              + (required == method.arguments().size() ? "" : " to " + method.arguments().size())
+              + " argument(s), but predict passes "
+              + argumentTypes.size());
+    }
+    ImpliedTypes implied = new ImpliedTypes(info, config.method());
+    List<ArgumentSpec> arguments = new ArrayList<>();
+    List<HostTensor> example = new ArrayList<>();
+    for (int i = 0; i < argumentTypes.size(); i++) {
+      DataType type = argumentTypes.get(i);
+      DType columnType =
+          SparkTypes.inputDType("#" + (i + 1) + " of model '" + config.name() + "'", type);
+      DType dtype = config.dtype(i) != null ? config.dtype(i) : implied.resolve(i, columnType);
+      arguments.add(new ArgumentSpec(List.of("_" + i), dtype, config.shape(i), false));
+      example.add(zeros(dtype, exampleRowShape(config, info, i, type)));
+    }
+    return new PreparedModel(
+        config, sha256, info.file(), arguments, probeOutputs(config, local, example));
+  }
+
+  private static long[] exampleRowShape(
+      ModelConfig config, ArchiveInfo info, int position, DataType type) {
+    if (config.shape(position) != null) {
+      return config.shape(position);
+    }
+    if (SparkTypes.depth(type) == 0) {
+      return new long[0];
+    }
+    for (TracedInput traced : info.tracedInputs()) {
+      if (traced.method().equals(config.method()) && traced.position() == position) {
+        return traced.shape().subList(1, traced.shape().size()).stream()
+            .mapToLong(Long::longValue)
+            .toArray();
+      }
+    }
+    throw new TorchbatchException(
+        "Model '"
+            + config.name()
+            + "': argument #"
+            + (position + 1)
+            + " is "
+            + type.simpleString()
+            + " and the archive records no example shape for it, so the output type cannot be worked"
+            + " out before reading data: set "
+            + ModelConfig.PREFIX
+            + config.name()
+            + ".shapes (one row's shape per argument, e.g. 512 or 3,32,32; separate arguments with ;)");
+  }
+
+  private static OutputLayout probeOutputs(
+      ModelConfig config, Path local, List<HostTensor> example) {
+    try (ModelHandle model = ModelCache.shared().acquire(local, DeviceSpec.CPU);
+        ModelOutputs outputs = model.newRunner().run(config.method(), example)) {
+      return OutputLayout.of(outputs, config.outputs());
+    } catch (TorchbatchException e) {
+      throw new TorchbatchException(
+          "Model '"
+              + config.name()
+              + "' failed on an example input of zeros "
+              + example.stream().map(HostTensor::describe).toList()
+              + " used to learn its output types; set "
+              + ModelConfig.PREFIX
+              + config.name()
+              + ".shapes/.dtypes to the input it expects. Cause: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static HostTensor zeros(DType dtype, long[] rowShape) {
+    long[] shape = new long[rowShape.length + 1];
+    shape[0] = EXAMPLE_ROWS;
+    System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+    ByteBuffer buffer = HostTensor.allocate(HostTensor.numel(shape) * dtype.byteSize());
+    return new HostTensor(dtype, shape, buffer);
+  }
+}

@@ -1,0 +1,31 @@
+package org.torchbatch.spark;
+
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import scala.collection.immutable.Map;
+
+/** Reports batches to the operator's SQL metrics (Spark UI, {@code df.queryExecution}). */
+final class SqlBatchMetrics implements BatchMetrics {
+  private final Map<String, SQLMetric> metrics;
+
+  SqlBatchMetrics(Map<String, SQLMetric> metrics) {
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void batch(int rows, int nullRows, long modelNanos, long conversionNanos) {
+    metric("batches").add(1);
+    metric("nullRows").add(nullRows);
+    metric("modelTime").add(modelNanos);
+    metric("conversionTime").add(conversionNanos);
+  }
+
+  @Override
+  public void modelLoaded(long loads, long loadMillis) {
+    metric("modelLoads").add(loads);
+    metric("loadTime").add(loadMillis);
+  }
+
+  private SQLMetric metric(String name) {
+    return metrics.apply(name);
+  }
+}

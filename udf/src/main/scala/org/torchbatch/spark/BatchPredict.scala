@@ -1,0 +1,16 @@
+package org.torchbatch.spark
+
+import org.apache.spark.sql.catalyst.expressions.{Attribute, AttributeSet}
+import org.apache.spark.sql.catalyst.plans.logical.{LogicalPlan, UnaryNode}
+
+/** Runs `calls` over the child's rows in batches and appends one column per call. */
+case class BatchPredict(calls: Seq[PredictExpression], resultAttrs: Seq[Attribute], child: LogicalPlan)
+    extends UnaryNode {
+
+  override def output: Seq[Attribute] = child.output ++ resultAttrs
+
+  override def producedAttributes: AttributeSet = AttributeSet(resultAttrs)
+
+  override protected def withNewChildInternal(newChild: LogicalPlan): BatchPredict =
+    copy(child = newChild)
+}

@@ -1,0 +1,46 @@
+package org.torchbatch.spark
+
+import org.apache.spark.rdd.RDD
+import org.apache.spark.sql.catalyst.InternalRow
+import org.apache.spark.sql.catalyst.expressions.{Attribute, AttributeSet}
+import org.apache.spark.sql.execution.{SparkPlan, UnaryExecNode}
+import org.apache.spark.sql.execution.metric.{SQLMetric, SQLMetrics}
+
+/**
+ * The one physical operator every front door runs through: buffers the child's rows, writes the
+ * projected arguments of each `predict` call into Arrow batches, runs the models through
+ * arrow-bridge and graph-runtime, and rejoins each row with its results in order.
+ */
+case class BatchPredictExec(
+    calls: Seq[PredictExpression],
+    resultAttrs: Seq[Attribute],
+    child: SparkPlan) extends UnaryExecNode {
+
+  override def output: Seq[Attribute] = child.output ++ resultAttrs
+
+  override def producedAttributes: AttributeSet = AttributeSet(resultAttrs)
+
+  override lazy val metrics: Map[String, SQLMetric] = Map(
+    "numOutputRows" -> SQLMetrics.createMetric(sparkContext, "number of output rows"),
+    "batches" -> SQLMetrics.createMetric(sparkContext, "model batches"),
+    "nullRows" -> SQLMetrics.createMetric(sparkContext, "rows skipped for nulls"),
+    "modelTime" -> SQLMetrics.createNanoTimingMetric(sparkContext, "model time"),
+    "conversionTime" -> SQLMetrics.createNanoTimingMetric(sparkContext, "conversion time"),
+    "modelLoads" -> SQLMetrics.createMetric(sparkContext, "model loads"),
+    "loadTime" -> SQLMetrics.createTimingMetric(sparkContext, "model load time"))
+
+  override def simpleString(maxFields: Int): String =
+    s"BatchPredict [${calls.map(_.model.describe()).mkString(", ")}] " +
+      s"args=${calls.map(_.children.mkString("(", ", ", ")")).mkString(", ")} " +
+      s"batchSize=${calls.map(_.model.batchSize()).min}"
+
+  override protected def doExecute(): RDD[InternalRow] = {
+    val hadoopConf = new SerializableHadoopConf(sparkContext.hadoopConfiguration)
+    val timeZone = conf.sessionLocalTimeZone
+    val partition = PredictPartition(calls, resultAttrs, child.output, metrics, timeZone, hadoopConf)
+    child.execute().mapPartitions(rows => partition.process(rows), preservesPartitioning = true)
+  }
+
+  override protected def withNewChildInternal(newChild: SparkPlan): BatchPredictExec =
+    copy(child = newChild)
+}

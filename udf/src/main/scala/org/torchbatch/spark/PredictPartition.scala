@@ -1,0 +1,102 @@
+package org.torchbatch.spark
+
+import scala.collection.mutable.ArrayBuffer
+import scala.jdk.CollectionConverters._
+
+import org.apache.arrow.memory.BufferAllocator
+import org.apache.arrow.vector.{FieldVector, VectorSchemaRoot}
+import org.apache.spark.TaskContext
+import org.apache.spark.sql.catalyst.InternalRow
+import org.apache.spark.sql.catalyst.expressions.{Attribute, JoinedRow, UnsafeProjection}
+import org.apache.spark.sql.execution.arrow.ArrowWriter
+import org.apache.spark.sql.execution.metric.SQLMetric
+import org.apache.spark.sql.types.{StructField, StructType}
+import org.apache.spark.sql.vectorized.{ArrowColumnVector, ColumnarBatch, ColumnVector}
+
+/** What one task does for [[BatchPredictExec]]; serializable, built on the driver. */
+case class PredictPartition(
+    calls: Seq[PredictExpression],
+    resultAttrs: Seq[Attribute],
+    childOutput: Seq[Attribute],
+    metrics: Map[String, SQLMetric],
+    timeZone: String,
+    hadoopConf: SerializableHadoopConf) {
+
+  def process(rows: Iterator[InternalRow]): Iterator[InternalRow] = {
+    val task = TaskContext.get()
+    val resources = new TaskResources(task)
+    val allocator = ArrowInputs.taskAllocator(s"torchbatch-task-${task.taskAttemptId()}")
+    val inputs = calls.map { call =>
+      val schema = StructType(call.children.zipWithIndex.map { case (e, i) =>
+        StructField(s"_$i", e.dataType, e.nullable)
+      })
+      val root = ArrowInputs.root(schema, timeZone, allocator)
+      (UnsafeProjection.create(call.children, childOutput), root, ArrowInputs.writer(root))
+    }
+    val sink = new SqlBatchMetrics(metrics)
+    val runners = calls.map { call =>
+      new ModelBatchRunner(call.model, hadoopConf.get(), allocator, resources.cpus, resources.gpus, sink)
+    }
+    val batches = new Batches(rows, inputs, runners, calls.map(_.model.batchSize()).min, allocator)
+    task.addTaskCompletionListener[Unit] { _ =>
+      batches.close()
+      runners.foreach(_.close())
+      inputs.foreach(_._2.close())
+      allocator.close()
+    }
+    val project = UnsafeProjection.create(childOutput ++ resultAttrs, childOutput ++ resultAttrs)
+    val numOutputRows = metrics("numOutputRows")
+    batches.flatMap { case (buffered, results) =>
+      val joined = new JoinedRow
+      buffered.indices.iterator.map { i =>
+        numOutputRows += 1
+        project(joined(buffered(i), results.getRow(i)))
+      }
+    }
+  }
+
+  /**
+   * Groups input rows into batches: each row is copied (Spark reuses row objects), its arguments
+   * written to every call's Arrow batch; then each model runs once per batch.
+   */
+  private class Batches(
+      rows: Iterator[InternalRow],
+      inputs: Seq[(UnsafeProjection, VectorSchemaRoot, ArrowWriter)],
+      runners: Seq[ModelBatchRunner],
+      batchSize: Int,
+      allocator: BufferAllocator) extends Iterator[(ArrayBuffer[InternalRow], ColumnarBatch)] {
+    private var current: Option[ColumnarBatch] = None
+
+    override def hasNext: Boolean = {
+      val more = rows.hasNext
+      if (!more) release()
+      more
+    }
+
+    override def next(): (ArrayBuffer[InternalRow], ColumnarBatch) = {
+      release()
+      val buffered = new ArrayBuffer[InternalRow](batchSize)
+      inputs.foreach(_._3.reset())
+      while (buffered.size < batchSize && rows.hasNext) {
+        val row = rows.next()
+        buffered += row.copy()
+        inputs.foreach { case (projection, _, writer) => writer.write(projection(row)) }
+      }
+      inputs.foreach(_._3.finish())
+      val vectors: Array[ColumnVector] = inputs.zip(runners).map { case ((_, root, _), runner) =>
+        new ArrowColumnVector(runner.run(root)): ColumnVector
+      }.toArray
+      val batch = new ColumnarBatch(vectors, buffered.size)
+      current = Some(batch)
+      (buffered, batch)
+    }
+
+    /** Frees the previous batch's results once all its rows were projected. */
+    private def release(): Unit = {
+      current.foreach(_.close())
+      current = None
+    }
+
+    def close(): Unit = release()
+  }
+}

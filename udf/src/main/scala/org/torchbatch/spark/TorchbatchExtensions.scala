@@ -1,0 +1,26 @@
+package org.torchbatch.spark
+
+import org.apache.spark.sql.SparkSessionExtensions
+import org.apache.spark.sql.catalyst.FunctionIdentifier
+import org.apache.spark.sql.catalyst.expressions.ExpressionInfo
+
+/**
+ * Enable with `spark.sql.extensions=org.torchbatch.spark.TorchbatchExtensions`: registers
+ * `predict(...)`, the rule that batches it, and the operator that runs it.
+ */
+class TorchbatchExtensions extends (SparkSessionExtensions => Unit) {
+  override def apply(extensions: SparkSessionExtensions): Unit = {
+    extensions.injectFunction((
+      FunctionIdentifier(PredictFunction.Name),
+      new ExpressionInfo(
+        classOf[PredictExpression].getName,
+        null,
+        PredictFunction.Name,
+        "predict([model,] arg1, ...) - runs the TorchScript model declared in " +
+          "spark.torchbatch.model.<name>.* over its arguments, in batches",
+        ""),
+      PredictFunction.build _))
+    extensions.injectOptimizerRule(_ => ExtractPredict)
+    extensions.injectPlannerStrategy(_ => PredictStrategy)
+  }
+}
