@@ -1,0 +1,113 @@
+package org.torchbatch.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.torchbatch.runtime.testing.Fixtures;
+
+/** Bad models and bad rows fail with messages that name the model, column or row. */
+class PredictErrorsTest extends SparkTestBase {
+
+  @BeforeAll
+  static void tables() {
+    spark
+        .sql(
+            "SELECT id, array(CAST(id AS FLOAT), 1, 2, 3) AS features, CAST(id AS STRING) AS name FROM range(10)")
+        .createOrReplaceTempView("small");
+    spark
+        .sql(
+            "SELECT id, IF(id % 3 = 1, NULL, array(CAST(id AS FLOAT), 1, 2, 3)) AS features"
+                + " FROM range(9)")
+        .createOrReplaceTempView("holes");
+  }
+
+  @Test
+  void unusableArchiveFailsWhilePlanningBeforeAnyTask() {
+    declare("weights", "path", Fixtures.path("state_dict.pt").toString());
+    long jobsBefore = spark.sparkContext().statusTracker().getJobIdsForGroup(null).length;
+    assertThatThrownBy(() -> spark.sql("SELECT predict('weights', features) FROM small"))
+        .hasStackTraceContaining("state_dict.pt is a torch.save() file")
+        .hasStackTraceContaining("torch.jit.save");
+    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(null))
+        .hasSize((int) jobsBefore);
+  }
+
+  @Test
+  void argumentCountAndTypesAreCheckedOnTheDriver() {
+    declare("cell", "path", Fixtures.archive("traced_cell").toString());
+    declare("cell", "shapes", "4;4");
+    assertThatThrownBy(() -> spark.sql("SELECT predict('cell', features) FROM small"))
+        .hasStackTraceContaining(
+            "forward(x: Tensor, h: Tensor) -> Tuple[Tensor, Tensor] takes 2 argument(s), but predict passes 1");
+    assertThatThrownBy(() -> spark.sql("SELECT predict(name) FROM small"))
+        .hasStackTraceContaining("predict argument #1 of model 'linear' is string");
+  }
+
+  @Test
+  void unknownModelAndMissingShapeSayWhatToSet() {
+    declare("noshape", "path", Fixtures.archive("linear_scripted").toString());
+    assertThatThrownBy(() -> spark.sql("SELECT predict('noshape', features) FROM small"))
+        .hasStackTraceContaining("set spark.torchbatch.model.noshape.shapes");
+    declare("other", "path", Fixtures.archive("linear_scripted").toString());
+    spark.conf().unset(ModelConfig.DEFAULT_MODEL);
+    try {
+      assertThatThrownBy(() -> spark.sql("SELECT predict(features) FROM small"))
+          .hasStackTraceContaining("ambiguous");
+    } finally {
+      spark.conf().set(ModelConfig.DEFAULT_MODEL, "linear");
+    }
+  }
+
+  @Test
+  void modelRegisteredWithSetStatement() {
+    spark.sql("SET spark.torchbatch.model.viaset.path=" + Fixtures.archive("linear_scripted"));
+    spark.sql("SET spark.torchbatch.model.viaset.shapes=4");
+    assertThat(spark.sql("SELECT predict('viaset', features) FROM small").collectAsList())
+        .hasSize(10);
+  }
+
+  @Test
+  void nullPolicyFailNamesModelColumnAndRow() {
+    assertThatThrownBy(() -> spark.sql("SELECT predict(features) FROM holes").collect())
+        .hasStackTraceContaining("Model 'linear'")
+        .hasStackTraceContaining("has a null at row")
+        .hasStackTraceContaining("null policy is fail");
+  }
+
+  @Test
+  void nullPolicyNullGivesNullPredictionsForThoseRowsOnly() {
+    declare("lenient", "path", Fixtures.archive("linear_traced").toString());
+    declare("lenient", "shapes", "4");
+    declare("lenient", "nullPolicy", "null");
+    List<Row> rows =
+        spark.sql("SELECT id, predict('lenient', features) FROM holes ORDER BY id").collectAsList();
+    for (Row row : rows) {
+      assertThat(row.isNullAt(1)).as("row %d", row.getLong(0)).isEqualTo(row.getLong(0) % 3 == 1);
+    }
+  }
+
+  @Test
+  void modelExceptionFailsTheTaskWithTorchScriptsMessage() {
+    // calls_unused raises once a batch holds more than 3 values: batches of 1 pass, of 4 fail
+    spark
+        .sql("SELECT array(CAST(id AS FLOAT)) AS x FROM range(4)")
+        .coalesce(1)
+        .createOrReplaceTempView("ones");
+    declare("single", "path", Fixtures.archive("calls_unused").toString());
+    declare("single", "shapes", "1");
+    declare("single", "batchSize", "1");
+    assertThat(spark.sql("SELECT predict('single', x) FROM ones").collectAsList()).hasSize(4);
+    declare("fours", "path", Fixtures.archive("calls_unused").toString());
+    declare("fours", "shapes", "1");
+    assertThatThrownBy(() -> spark.sql("SELECT predict('fours', x) FROM ones").collect())
+        .hasStackTraceContaining("Model 'fours'")
+        .hasStackTraceContaining("annotated to be ignored and cannot be run");
+    assertThat(spark.sql("SELECT predict(features) FROM small").count())
+        .as("the executor lives on")
+        .isEqualTo(10);
+  }
+}
