@@ -35,16 +35,27 @@ public final class ModelInspector {
 
   private ModelInspector() {}
 
+  /**
+   * @param argumentNames how errors name each argument (the column, or the expression's SQL)
+   */
   public static PreparedModel prepare(
-      ModelConfig config, List<DataType> argumentTypes, Configuration hadoopConf) {
+      ModelConfig config,
+      List<String> argumentNames,
+      List<DataType> argumentTypes,
+      Configuration hadoopConf) {
     Path local = ArchiveFiles.local(config.path(), hadoopConf);
     String sha256 = ArchiveDigest.sha256(local);
-    String key = config + "|" + sha256 + "|" + argumentTypes;
-    return PREPARED.computeIfAbsent(key, unused -> inspect(config, argumentTypes, local, sha256));
+    String key = config + "|" + sha256 + "|" + argumentNames + "|" + argumentTypes;
+    return PREPARED.computeIfAbsent(
+        key, unused -> inspect(config, argumentNames, argumentTypes, local, sha256));
   }
 
   private static PreparedModel inspect(
-      ModelConfig config, List<DataType> argumentTypes, Path local, String sha256) {
+      ModelConfig config,
+      List<String> argumentNames,
+      List<DataType> argumentTypes,
+      Path local,
+      String sha256) {
     if (config.sha256() != null && !config.sha256().equalsIgnoreCase(sha256)) {
       throw new TorchbatchException(
           "Model '"
@@ -80,9 +91,10 @@ public final class ModelInspector {
     for (int i = 0; i < argumentTypes.size(); i++) {
       DataType type = argumentTypes.get(i);
       DType columnType =
-          SparkTypes.inputDType("#" + (i + 1) + " of model '" + config.name() + "'", type);
+          SparkTypes.inputDType(
+              argumentNames.get(i) + " (#" + (i + 1) + ") of model '" + config.name() + "'", type);
       DType dtype = config.dtype(i) != null ? config.dtype(i) : implied.resolve(i, columnType);
-      arguments.add(new ArgumentSpec(List.of("_" + i), dtype, config.shape(i), false));
+      arguments.add(new ArgumentSpec(List.of(argumentNames.get(i)), dtype, config.shape(i), false));
       example.add(zeros(dtype, exampleRowShape(config, info, i, type)));
     }
     return new PreparedModel(

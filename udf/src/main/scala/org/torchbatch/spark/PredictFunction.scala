@@ -4,7 +4,7 @@ import scala.jdk.CollectionConverters._
 
 import org.apache.spark.SparkContext
 import org.apache.spark.sql.SparkSession
-import org.apache.spark.sql.catalyst.expressions.{Expression, Literal}
+import org.apache.spark.sql.catalyst.expressions.{Expression, Literal, NamedExpression}
 import org.apache.spark.unsafe.types.UTF8String
 
 /**
@@ -24,8 +24,18 @@ object PredictFunction {
     }
     val model = ModelInspector.prepare(
       ModelConfig.parse(name, conf),
+      argumentNames(inputs).asJava,
       inputs.map(_.dataType).asJava,
       SparkContext.getOrCreate().hadoopConfiguration)
     PredictExpression(model, inputs)
+  }
+
+  /** Unique names for the arguments' Arrow columns, as users wrote them, for error messages. */
+  private def argumentNames(inputs: Seq[Expression]): Seq[String] = {
+    val names = inputs.map {
+      case named: NamedExpression => named.name
+      case other => other.sql
+    }
+    names.zipWithIndex.map { case (n, i) => if (names.count(_ == n) > 1) s"$n#${i + 1}" else n }
   }
 }

@@ -27,8 +27,9 @@ case class PredictPartition(
     val resources = new TaskResources(task)
     val allocator = ArrowInputs.taskAllocator(s"torchbatch-task-${task.taskAttemptId()}")
     val inputs = calls.map { call =>
-      val schema = StructType(call.children.zipWithIndex.map { case (e, i) =>
-        StructField(s"_$i", e.dataType, e.nullable)
+      val names = call.model.arguments().asScala.map(_.columns().get(0))
+      val schema = StructType(call.children.zip(names).map { case (e, name) =>
+        StructField(name, e.dataType, e.nullable)
       })
       val root = ArrowInputs.root(schema, timeZone, allocator)
       (UnsafeProjection.create(call.children, childOutput), root, ArrowInputs.writer(root))

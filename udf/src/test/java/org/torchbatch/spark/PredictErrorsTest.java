@@ -44,7 +44,7 @@ class PredictErrorsTest extends SparkTestBase {
         .hasStackTraceContaining(
             "forward(x: Tensor, h: Tensor) -> Tuple[Tensor, Tensor] takes 2 argument(s), but predict passes 1");
     assertThatThrownBy(() -> spark.sql("SELECT predict(name) FROM small"))
-        .hasStackTraceContaining("predict argument #1 of model 'linear' is string");
+        .hasStackTraceContaining("predict argument name (#1) of model 'linear' is string");
   }
 
   @Test

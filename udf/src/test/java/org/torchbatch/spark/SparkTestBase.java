@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.torchbatch.runtime.testing.Fixtures;
 
 /** One local[2] Spark session for every Spark test in the JVM, with torchbatch's extensions. */
-abstract class SparkTestBase {
+public abstract class SparkTestBase {
   protected static SparkSession spark;
 
   @BeforeAll

@@ -1,0 +1,91 @@
+package org.torchbatch.spark.ml
+
+import org.apache.spark.ml.Transformer
+import org.apache.spark.ml.param.{IntParam, Param, ParamMap, ParamValidators, StringArrayParam}
+import org.apache.spark.ml.util.{DefaultParamsReadable, DefaultParamsWritable, Identifiable}
+import org.apache.spark.sql.{DataFrame, Dataset, SparkSession}
+import org.apache.spark.sql.types.StructType
+import org.torchbatch.spark.{ModelConfig, PredictFunction}
+
+/**
+ * A Spark ML Transformer that adds a TorchScript model's predictions. It declares its model in
+ * the session under its uid and selects `predict(...)`, so it plans through the same batched
+ * operator as SQL. Saving it saves the archive's path, not the archive.
+ */
+class TorchScriptModel(override val uid: String)
+    extends Transformer with DefaultParamsWritable {
+
+  def this() = this(Identifiable.randomUID("torchscript"))
+
+  final val modelPath = new Param[String](this, "modelPath", "TorchScript archive (any Hadoop FS path)")
+  final val method = new Param[String](this, "method", "method to call")
+  final val inputCols = new StringArrayParam(this, "inputCols",
+    "one column or SQL expression per positional argument, e.g. features or array(a, b, c)")
+  final val outputCol = new Param[String](this, "outputCol",
+    "column for the result: the single output, or a struct of all outputs")
+  final val outputCols = new StringArrayParam(this, "outputCols",
+    "names for the model's outputs, in order; with several outputs each becomes its own column")
+  final val batchSize = new IntParam(this, "batchSize", "rows per model call", ParamValidators.gt(0))
+  final val device = new Param[String](this, "device", "auto, cpu, cuda or cuda:N")
+  final val nullPolicy = new Param[String](this, "nullPolicy", "fail or null",
+    ParamValidators.inArray(Array("fail", "null")))
+  final val shapes = new StringArrayParam(this, "shapes",
+    "per argument, one row's shape such as 3,32,32 (empty keeps the column's shape)")
+  final val dtypes = new StringArrayParam(this, "dtypes",
+    "per argument, the tensor dtype such as float32 (empty takes what the archive implies)")
+
+  setDefault(method -> "forward", outputCol -> "prediction", outputCols -> Array.empty[String],
+    batchSize -> ModelConfig.DEFAULT_BATCH_SIZE, device -> "auto", nullPolicy -> "fail",
+    shapes -> Array.empty[String], dtypes -> Array.empty[String])
+
+  def setModelPath(value: String): this.type = set(modelPath, value)
+  def setMethod(value: String): this.type = set(method, value)
+  def setInputCols(value: Array[String]): this.type = set(inputCols, value)
+  def setOutputCol(value: String): this.type = set(outputCol, value)
+  def setOutputCols(value: Array[String]): this.type = set(outputCols, value)
+  def setBatchSize(value: Int): this.type = set(batchSize, value)
+  def setDevice(value: String): this.type = set(device, value)
+  def setNullPolicy(value: String): this.type = set(nullPolicy, value)
+  def setShapes(value: Array[String]): this.type = set(shapes, value)
+  def setDtypes(value: Array[String]): this.type = set(dtypes, value)
+
+  override def transform(dataset: Dataset[_]): DataFrame = {
+    val name = declareModel(dataset.sparkSession)
+    val call = s"${PredictFunction.Name}('$name', ${$(inputCols).mkString(", ")})"
+    val withResult = dataset.selectExpr("*", s"$call AS `${$(outputCol)}`")
+    val result = withResult.schema($(outputCol)).dataType
+    if ($(outputCols).length > 1 && result.isInstanceOf[StructType]) {
+      val fields = $(outputCols).map(f => s"`${$(outputCol)}`.`$f` AS `$f`")
+      withResult.selectExpr(dataset.columns.map(c => s"`$c`") ++ fields: _*)
+    } else {
+      withResult
+    }
+  }
+
+  override def transformSchema(schema: StructType): StructType = {
+    val spark = SparkSession.active
+    val empty = spark.createDataFrame(spark.sparkContext.emptyRDD[org.apache.spark.sql.Row], schema)
+    transform(empty).schema
+  }
+
+  override def copy(extra: ParamMap): TorchScriptModel = defaultCopy(extra)
+
+  /** Declares this transformer's model in the session conf, where `predict` looks it up. */
+  private def declareModel(spark: SparkSession): String = {
+    require(isDefined(modelPath), "TorchScriptModel needs modelPath")
+    require(isDefined(inputCols) && $(inputCols).nonEmpty, "TorchScriptModel needs inputCols")
+    val name = uid.replaceAll("[^A-Za-z0-9_]", "_")
+    val key = ModelConfig.PREFIX + name + "."
+    spark.conf.set(key + "path", $(modelPath))
+    spark.conf.set(key + "method", $(method))
+    spark.conf.set(key + "batchSize", $(batchSize).toString)
+    spark.conf.set(key + "device", $(device))
+    spark.conf.set(key + "nullPolicy", $(nullPolicy))
+    spark.conf.set(key + "outputs", $(outputCols).mkString(","))
+    spark.conf.set(key + "shapes", $(shapes).mkString(";"))
+    spark.conf.set(key + "dtypes", $(dtypes).mkString(";"))
+    name
+  }
+}
+
+object TorchScriptModel extends DefaultParamsReadable[TorchScriptModel]
