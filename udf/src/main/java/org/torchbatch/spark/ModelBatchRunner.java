@@ -41,7 +41,7 @@ public final class ModelBatchRunner implements AutoCloseable {
     this.model = model;
     this.metrics = metrics;
     TorchEngine.start(RuntimeSettings.EXECUTOR.withIntraOpThreads(Math.max(1, taskCpus)));
-    Path archive = ArchiveFiles.verified(model.config().path(), model.sha256(), hadoopConf);
+    Path archive = model.source().localCopy(hadoopConf);
     DeviceSpec device =
         DeviceChoice.choose(model.config().device(), taskGpus, gpuCount(model.config().device()));
     long loadsBefore = ModelCache.shared().loads();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.types.DataType;
 import org.torchbatch.bridge.ArgumentSpec;
 import org.torchbatch.bridge.ImpliedTypes;
@@ -97,8 +98,10 @@ public final class ModelInspector {
       arguments.add(new ArgumentSpec(List.of(argumentNames.get(i)), dtype, config.shape(i), false));
       example.add(zeros(dtype, exampleRowShape(config, info, i, type)));
     }
+    ArchiveSource source =
+        ArchiveSource.choose(config.path(), sha256, local, SparkContext.getOrCreate());
     return new PreparedModel(
-        config, sha256, info.file(), arguments, probeOutputs(config, local, example));
+        config, sha256, info.file(), source, arguments, probeOutputs(config, local, example));
   }
 
   private static long[] exampleRowShape(

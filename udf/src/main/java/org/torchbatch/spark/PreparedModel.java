@@ -14,6 +14,7 @@ public record PreparedModel(
     ModelConfig config,
     String sha256,
     String archiveFile,
+    ArchiveSource source,
     List<ArgumentSpec> arguments,
     OutputLayout outputs)
     implements Serializable {

@@ -103,6 +103,21 @@ class PredictSqlTest extends SparkTestBase {
   }
 
   @Test
+  void onlyTheArgumentsAndNeededColumnsReachTheNode() {
+    spark
+        .sql("SELECT id, features, id * 2 AS unused_a, 'x' AS unused_b FROM t")
+        .createOrReplaceTempView("wide");
+    Dataset<Row> query = spark.sql("SELECT id, predict(features) FROM wide");
+    BatchPredict node =
+        (BatchPredict)
+            query.queryExecution().optimizedPlan().find(p -> p instanceof BatchPredict).get();
+    assertThat(node.child().output().mkString(","))
+        .doesNotContain("unused_a")
+        .doesNotContain("unused_b");
+    assertThat(node.calls().head().children().mkString(",")).startsWith("features");
+  }
+
+  @Test
   void filtersAndNestedExpressionsWork() {
     long positive = spark.sql("SELECT id FROM t WHERE predict(features)[0] > 0").count();
     long expected =
