@@ -34,7 +34,8 @@ class FixtureOutputsTest {
         "multi_method",
         "dtypes",
         "calls_unused",
-        "shape_check"
+        "shape_check",
+        "tiny_mlp"
       })
   void matchesPyTorch(String fixture) {
     ExpectedCalls expected = ExpectedCalls.of(fixture);
