@@ -90,9 +90,8 @@ public final class RuntimeBenchmark implements Callable<Integer> {
         "%-7s  %-6s  %-32s  %-32s  %s%n",
         "threads", "batch", "direct buffer rows/s", "float[] per batch rows/s", "float[]/direct");
     try (ModelHandle handle = ModelCache.shared().acquire(model, DeviceSpec.parse(device))) {
-      ModelRunner runner = handle.newRunner();
       for (int threadCount : threads) {
-        TorchEngine.setIntraOpThreads(threadCount);
+        ModelRunner runner = handle.newRunner(threadCount);
         for (int batch : batches) {
           Case c = new Case(runner, batch, row);
           Measurement.of(1, Math.min(seconds, 0.5), batch, c::direct);

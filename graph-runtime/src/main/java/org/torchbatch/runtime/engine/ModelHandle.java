@@ -25,12 +25,20 @@ public final class ModelHandle implements AutoCloseable {
     return model.key().sha256();
   }
 
-  /** A runner for the calling thread; runners are cheap and not thread-safe. */
+  /** A runner for the calling thread with the engine's intra-op thread count. */
   public ModelRunner newRunner() {
+    return newRunner(TorchEngine.settings().intraOpThreads());
+  }
+
+  /**
+   * A runner for the calling thread; runners are cheap and not thread-safe. libtorch keeps the
+   * intra-op thread count per OS thread, so the runner applies it on the thread that runs it.
+   */
+  public ModelRunner newRunner(int intraOpThreads) {
     if (closed) {
       throw new IllegalStateException("model handle for " + info().file() + " is closed");
     }
-    return new ModelRunner(model);
+    return new ModelRunner(model, intraOpThreads);
   }
 
   @Override

@@ -17,10 +17,12 @@ import org.torchbatch.runtime.archive.MethodSignature;
  */
 public final class ModelRunner {
   private final LoadedModel model;
-  private boolean threadConfigured;
+  private final int intraOpThreads;
+  private Thread configuredThread;
 
-  ModelRunner(LoadedModel model) {
+  ModelRunner(LoadedModel model, int intraOpThreads) {
     this.model = model;
+    this.intraOpThreads = intraOpThreads;
   }
 
   /**
@@ -30,9 +32,9 @@ public final class ModelRunner {
   public ModelOutputs run(String method, List<HostTensor> arguments) {
     MethodSignature signature = model.info().requireMethod(method);
     checkArguments(signature, arguments);
-    if (!threadConfigured) {
-      TorchEngine.applyThreadLocalSettings();
-      threadConfigured = true;
+    if (configuredThread != Thread.currentThread()) {
+      TorchEngine.applyThreadLocalSettings(intraOpThreads);
+      configuredThread = Thread.currentThread();
     }
     PtNDManager scope = model.manager().newSubManager(model.manager().getDevice());
     try {

@@ -69,19 +69,12 @@ public final class TorchEngine {
     return started;
   }
 
-  /**
-   * Changes libtorch's intra-op thread count for threads that start running ops from now on, and
-   * for the calling thread.
-   */
-  public static synchronized void setIntraOpThreads(int threads) {
-    RuntimeSettings current = settings();
-    JniUtils.setNumThreads(threads);
-    started = current.withIntraOpThreads(threads);
-  }
-
-  /** Per-thread in libtorch: each thread that runs a model must apply it itself. */
-  static void applyThreadLocalSettings() {
+  /** Per-thread in libtorch: each thread that runs a model must apply these itself. */
+  static void applyThreadLocalSettings(int intraOpThreads) {
     JniUtils.setGraphExecutorOptimize(settings().graphOptimizer());
+    if (JniUtils.getNumThreads() != intraOpThreads) {
+      JniUtils.setNumThreads(intraOpThreads);
+    }
   }
 
   /** How many CUDA devices libtorch sees (0 on a CPU-only build or machine). */

@@ -7,7 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.pytorch.jni.JniUtils;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.torchbatch.runtime.HostTensor;
+import org.torchbatch.runtime.testing.Fixtures;
 
 class TorchEngineTest {
 
@@ -20,14 +23,24 @@ class TorchEngineTest {
   }
 
   @Test
-  void intraOpThreadsCanChangeAtRunTime() {
-    int before = TorchEngine.settings().intraOpThreads();
-    try {
-      TorchEngine.setIntraOpThreads(2);
-      assertThat(JniUtils.getNumThreads()).isEqualTo(2);
-      assertThat(TorchEngine.settings().intraOpThreads()).isEqualTo(2);
-    } finally {
-      TorchEngine.setIntraOpThreads(before);
+  void eachRunnerAppliesItsThreadCountOnTheThreadThatRunsIt() throws Exception {
+    float[] values = new float[16];
+    try (ModelHandle model =
+        ModelCache.shared().acquire(Fixtures.archive("linear_traced"), DeviceSpec.CPU)) {
+      int[] seen = new int[2];
+      for (int threads = 1; threads <= 2; threads++) {
+        ModelRunner runner = model.newRunner(threads);
+        int slot = threads - 1;
+        Thread worker =
+            new Thread(
+                () -> {
+                  runner.run("forward", List.of(HostTensor.ofFloats(values, 4, 4))).close();
+                  seen[slot] = JniUtils.getNumThreads();
+                });
+        worker.start();
+        worker.join();
+      }
+      assertThat(seen).containsExactly(1, 2);
     }
   }
 
