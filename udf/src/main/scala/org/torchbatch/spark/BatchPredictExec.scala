@@ -14,7 +14,8 @@ import org.apache.spark.sql.execution.metric.{SQLMetric, SQLMetrics}
 case class BatchPredictExec(
     calls: Seq[PredictExpression],
     resultAttrs: Seq[Attribute],
-    child: SparkPlan) extends UnaryExecNode {
+    child: SparkPlan,
+    columnarInput: Boolean = false) extends UnaryExecNode {
 
   override def output: Seq[Attribute] = child.output ++ resultAttrs
 
@@ -32,14 +33,26 @@ case class BatchPredictExec(
   override def simpleString(maxFields: Int): String =
     s"BatchPredict [${calls.map(_.model.describe()).mkString(", ")}] " +
       s"args=${calls.map(_.children.mkString("(", ", ", ")")).mkString(", ")} " +
-      s"batchSize=${calls.map(_.model.batchSize()).min}"
+      s"batchSize=${calls.map(_.model.batchSize()).min}" +
+      (if (columnarInput) " input=columnar" else "")
 
   override protected def doExecute(): RDD[InternalRow] = {
     val hadoopConf = new SerializableHadoopConf(sparkContext.hadoopConfiguration)
     val timeZone = conf.sessionLocalTimeZone
     val partition = PredictPartition(calls, resultAttrs, child.output, metrics, timeZone, hadoopConf)
-    child.execute().mapPartitions(rows => partition.process(rows), preservesPartitioning = true)
+    if (columnarInput) {
+      child.executeColumnar().mapPartitions(
+        batches => partition.processColumnar(batches), preservesPartitioning = true)
+    } else {
+      child.execute().mapPartitions(rows => partition.process(rows), preservesPartitioning = true)
+    }
   }
+
+  /** Whether every argument is a column the columnar path can copy in bulk. */
+  def canReadColumns: Boolean = calls.forall(_.children.forall {
+    case a: Attribute => child.outputSet.contains(a) && SparkColumns.supports(a.dataType)
+    case _ => false
+  })
 
   override protected def withNewChildInternal(newChild: SparkPlan): BatchPredictExec =
     copy(child = newChild)

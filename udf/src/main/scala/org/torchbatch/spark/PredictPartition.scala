@@ -22,6 +22,50 @@ case class PredictPartition(
     timeZone: String,
     hadoopConf: SerializableHadoopConf) {
 
+  /**
+   * The columnar path: each input batch (e.g. one of the vectorized Parquet reader) is one model
+   * batch; argument columns are copied into Arrow in bulk, other columns are read from the batch.
+   */
+  def processColumnar(batches: Iterator[ColumnarBatch]): Iterator[InternalRow] = {
+    val task = TaskContext.get()
+    val resources = new TaskResources(task)
+    val allocator = ArrowInputs.taskAllocator(s"torchbatch-task-${task.taskAttemptId()}")
+    val sink = new SqlBatchMetrics(metrics)
+    val runners = calls.map { call =>
+      new ModelBatchRunner(call.model, hadoopConf.get(), allocator, resources.cpus, resources.gpus, sink)
+    }
+    var results: Option[ColumnarBatch] = None
+    def release(): Unit = { results.foreach(_.close()); results = None }
+    task.addTaskCompletionListener[Unit] { _ =>
+      release()
+      runners.foreach(_.close())
+      allocator.close()
+    }
+    val project = UnsafeProjection.create(childOutput ++ resultAttrs, childOutput ++ resultAttrs)
+    val numOutputRows = metrics("numOutputRows")
+    batches.flatMap { input =>
+      release()
+      val rows = input.numRows()
+      val vectors: Array[ColumnVector] = calls.zip(runners).map { case (call, runner) =>
+        val names = call.model.arguments().asScala.map(_.columns().get(0))
+        val arguments = call.children.zip(names).map { case (attribute: Attribute, name) =>
+          val column = input.column(childOutput.indexWhere(_.exprId == attribute.exprId))
+          SparkColumns.toArrow(name, column, attribute.dataType, rows, allocator)
+        }
+        val root = new VectorSchemaRoot(arguments.asJava)
+        root.setRowCount(rows)
+        try new ArrowColumnVector(runner.run(root)): ColumnVector finally root.close()
+      }.toArray
+      val batch = new ColumnarBatch(vectors, rows)
+      results = Some(batch)
+      val joined = new JoinedRow
+      (0 until rows).iterator.map { i =>
+        numOutputRows += 1
+        project(joined(input.getRow(i), batch.getRow(i)))
+      }
+    }
+  }
+
   def process(rows: Iterator[InternalRow]): Iterator[InternalRow] = {
     val task = TaskContext.get()
     val resources = new TaskResources(task)

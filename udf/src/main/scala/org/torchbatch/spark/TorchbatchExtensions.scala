@@ -22,5 +22,6 @@ class TorchbatchExtensions extends (SparkSessionExtensions => Unit) {
       PredictFunction.build _))
     extensions.injectOptimizerRule(_ => ExtractPredict)
     extensions.injectPlannerStrategy(_ => PredictStrategy)
+    extensions.injectColumnar(_ => ColumnarPredictInput)
   }
 }

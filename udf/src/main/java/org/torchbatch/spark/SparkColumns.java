@@ -1,0 +1,208 @@
+package org.torchbatch.spark;
+
+import java.nio.ByteOrder;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BitVectorHelper;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.spark.sql.execution.vectorized.OffHeapColumnVector;
+import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.util.ArrowUtils;
+import org.apache.spark.sql.vectorized.ColumnVector;
+
+/**
+ * Copies a column of a Spark columnar batch (what the vectorized Parquet reader produces) into an
+ * Arrow vector with bulk copies: one per batch for a column of numbers, one per batch for the
+ * values of an array column whose rows are stored back to back. No rows are built on the way.
+ */
+final class SparkColumns {
+  private SparkColumns() {}
+
+  /** Whether {@link #toArrow} reads this type: numbers, or arrays of float, double, int or long. */
+  static boolean supports(DataType type) {
+    if (type instanceof ArrayType array) {
+      return !(array.elementType() instanceof ArrayType) && width(array.elementType()) > 0;
+    }
+    return width(type) > 0;
+  }
+
+  /**
+   * A new Arrow vector with the first {@code rows} values of {@code column}; the caller owns it.
+   */
+  static FieldVector toArrow(
+      String name, ColumnVector column, DataType type, int rows, BufferAllocator allocator) {
+    FieldVector vector =
+        ArrowUtils.toArrowField(name, type, true, "UTC", false, Metadata.empty())
+            .createVector(allocator);
+    try {
+      if (type instanceof ArrayType array && column instanceof WritableColumnVector arrays) {
+        copyArrays((ListVector) vector, arrays, array.elementType(), rows);
+      } else if (type instanceof ArrayType array) {
+        copyArraysRowByRow((ListVector) vector, column, array.elementType(), rows);
+      } else {
+        BaseFixedWidthVector values = (BaseFixedWidthVector) vector;
+        values.allocateNew(rows);
+        copyValues(column, type, 0, values.getDataBuffer(), 0, rows);
+        copyValidity(column, values.getValidityBuffer(), rows);
+        values.setValueCount(rows);
+      }
+      return vector;
+    } catch (RuntimeException e) {
+      vector.close();
+      throw e;
+    }
+  }
+
+  private static void copyArrays(
+      ListVector list, WritableColumnVector arrays, DataType element, int rows) {
+    list.setInitialCapacity(rows);
+    list.allocateNew();
+    ArrowBuf offsets = list.getOffsetBuffer();
+    int first = firstOffset(arrays, rows);
+    int total = 0;
+    boolean backToBack = true;
+    for (int r = 0; r < rows; r++) {
+      offsets.setInt((long) r * ListVector.OFFSET_WIDTH, total);
+      if (!arrays.isNullAt(r)) {
+        backToBack &= arrays.getArrayOffset(r) == first + total;
+        total += arrays.getArrayLength(r);
+      }
+    }
+    offsets.setInt((long) rows * ListVector.OFFSET_WIDTH, total);
+    copyValidity(arrays, list.getValidityBuffer(), rows);
+    BaseFixedWidthVector values = (BaseFixedWidthVector) list.getDataVector();
+    values.allocateNew(total);
+    if (backToBack) {
+      copyValues(arrays.arrayData(), element, first, values.getDataBuffer(), 0, total);
+    } else {
+      for (int r = 0; r < rows; r++) {
+        if (!arrays.isNullAt(r)) {
+          int at = offsets.getInt((long) r * ListVector.OFFSET_WIDTH);
+          copyValues(
+              arrays.arrayData(),
+              element,
+              arrays.getArrayOffset(r),
+              values.getDataBuffer(),
+              at,
+              arrays.getArrayLength(r));
+        }
+      }
+    }
+    values.getValidityBuffer().setOne(0, BitVectorHelper.getValidityBufferSizeFromCount(total));
+    values.setValueCount(total);
+    list.setLastSet(rows - 1);
+    list.setValueCount(rows);
+  }
+
+  /** Columns Spark builds other ways (constants, other sources): one bulk copy per row. */
+  private static void copyArraysRowByRow(
+      ListVector list, ColumnVector column, DataType element, int rows) {
+    list.setInitialCapacity(rows);
+    list.allocateNew();
+    int total = 0;
+    for (int r = 0; r < rows; r++) {
+      total += column.isNullAt(r) ? 0 : column.getArray(r).numElements();
+    }
+    BaseFixedWidthVector values = (BaseFixedWidthVector) list.getDataVector();
+    values.allocateNew(total);
+    int at = 0;
+    for (int r = 0; r < rows; r++) {
+      list.getOffsetBuffer().setInt((long) r * ListVector.OFFSET_WIDTH, at);
+      if (!column.isNullAt(r)) {
+        var array = column.getArray(r);
+        var buffer =
+            values
+                .getDataBuffer()
+                .nioBuffer((long) at * width(element), array.numElements() * width(element))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        if (element.equals(DataTypes.FloatType)) {
+          buffer.asFloatBuffer().put(array.toFloatArray());
+        } else if (element.equals(DataTypes.DoubleType)) {
+          buffer.asDoubleBuffer().put(array.toDoubleArray());
+        } else if (element.equals(DataTypes.IntegerType)) {
+          buffer.asIntBuffer().put(array.toIntArray());
+        } else if (element.equals(DataTypes.LongType)) {
+          buffer.asLongBuffer().put(array.toLongArray());
+        } else if (element.equals(DataTypes.ShortType)) {
+          buffer.asShortBuffer().put(array.toShortArray());
+        } else {
+          buffer.put(array.toByteArray());
+        }
+        at += array.numElements();
+      }
+    }
+    list.getOffsetBuffer().setInt((long) rows * ListVector.OFFSET_WIDTH, at);
+    copyValidity(column, list.getValidityBuffer(), rows);
+    values.getValidityBuffer().setOne(0, BitVectorHelper.getValidityBufferSizeFromCount(total));
+    values.setValueCount(total);
+    list.setLastSet(rows - 1);
+    list.setValueCount(rows);
+  }
+
+  private static int firstOffset(WritableColumnVector arrays, int rows) {
+    for (int r = 0; r < rows; r++) {
+      if (!arrays.isNullAt(r)) {
+        return arrays.getArrayOffset(r);
+      }
+    }
+    return 0;
+  }
+
+  /** Values {@code [from, from + count)} of a numeric column into {@code target} at {@code to}. */
+  private static void copyValues(
+      ColumnVector source, DataType type, int from, ArrowBuf target, int to, int count) {
+    int width = width(type);
+    if (source instanceof OffHeapColumnVector offHeap) {
+      MemoryUtil.copyMemory(
+          offHeap.valuesNativeAddress() + (long) from * width,
+          target.memoryAddress() + (long) to * width,
+          (long) count * width);
+      return;
+    }
+    var buffer = target.nioBuffer((long) to * width, count * width).order(ByteOrder.LITTLE_ENDIAN);
+    if (type.equals(DataTypes.FloatType)) {
+      buffer.asFloatBuffer().put(source.getFloats(from, count));
+    } else if (type.equals(DataTypes.DoubleType)) {
+      buffer.asDoubleBuffer().put(source.getDoubles(from, count));
+    } else if (type.equals(DataTypes.IntegerType)) {
+      buffer.asIntBuffer().put(source.getInts(from, count));
+    } else if (type.equals(DataTypes.LongType)) {
+      buffer.asLongBuffer().put(source.getLongs(from, count));
+    } else if (type.equals(DataTypes.ShortType)) {
+      buffer.asShortBuffer().put(source.getShorts(from, count));
+    } else {
+      buffer.put(source.getBytes(from, count));
+    }
+  }
+
+  private static void copyValidity(ColumnVector source, ArrowBuf validity, int rows) {
+    validity.setOne(0, BitVectorHelper.getValidityBufferSizeFromCount(rows));
+    if (source.hasNull()) {
+      for (int r = 0; r < rows; r++) {
+        if (source.isNullAt(r)) {
+          BitVectorHelper.unsetBit(validity, r);
+        }
+      }
+    }
+  }
+
+  private static int width(DataType type) {
+    if (type.equals(DataTypes.DoubleType) || type.equals(DataTypes.LongType)) {
+      return 8;
+    } else if (type.equals(DataTypes.FloatType) || type.equals(DataTypes.IntegerType)) {
+      return 4;
+    } else if (type.equals(DataTypes.ShortType)) {
+      return 2;
+    } else if (type.equals(DataTypes.ByteType)) {
+      return 1;
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,59 @@
+package org.torchbatch.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.torchbatch.runtime.testing.Fixtures;
+
+/** Over a Parquet scan the operator reads the vectorized reader's batches, with no rows between. */
+class ColumnarInputTest extends SparkTestBase {
+  @TempDir static Path dir;
+  private static String parquet;
+
+  @BeforeAll
+  static void writeParquet() {
+    parquet = dir.resolve("features.parquet").toString();
+    spark
+        .sql(
+            "SELECT id, transform(sequence(0, 3), i -> CAST(cos(id + i) AS FLOAT)) AS features,"
+                + " transform(sequence(0, 3), i -> CAST(i AS FLOAT)) AS hidden FROM range(0, 5000, 1, 3)")
+        .write()
+        .parquet(parquet);
+    declare("cell", "path", Fixtures.archive("traced_cell").toString());
+    declare("cell", "shapes", "4;4");
+  }
+
+  private static List<Row> run(String sql, boolean vectorized) {
+    spark.conf().set("spark.sql.parquet.enableVectorizedReader", String.valueOf(vectorized));
+    try {
+      spark.read().parquet(parquet).createOrReplaceTempView("pq");
+      return spark.sql(sql).collectAsList();
+    } finally {
+      spark.conf().unset("spark.sql.parquet.enableVectorizedReader");
+    }
+  }
+
+  @Test
+  void parquetBatchesFeedTheModelDirectly() {
+    spark.read().parquet(parquet).createOrReplaceTempView("pq");
+    Dataset<Row> query = spark.sql("SELECT id, predict(features) FROM pq");
+    query.collect();
+    String plan = PredictSqlTest.operator(query).toString();
+    assertThat(plan).contains("input=columnar").doesNotContain("ColumnarToRow");
+  }
+
+  @Test
+  void columnarAndRowPathsGiveTheSameResults() {
+    String sql =
+        "SELECT id, features, predict(features) AS p, predict('cell', features, hidden) AS c FROM pq ORDER BY id";
+    List<Row> columnar = run(sql, true);
+    List<Row> rows = run(sql, false);
+    assertThat(columnar).hasSize(5000).isEqualTo(rows);
+  }
+}
