@@ -156,6 +156,29 @@ class PredictSqlTest extends SparkTestBase {
   }
 
   @Test
+  void predictInAJoinConditionRunsOnTheSideItReads() {
+    spark
+        .sql("SELECT id AS k, id % 7 AS bucket FROM range(" + ROWS + ")")
+        .createOrReplaceTempView("keys");
+    Dataset<Row> joined =
+        spark.sql(
+            "SELECT t.id, k FROM t JOIN keys ON t.id = keys.k AND predict(t.features)[0] > 0");
+    long expected = spark.sql("SELECT id FROM t WHERE predict(features)[0] > 0").count();
+    assertThat(joined.count()).isEqualTo(expected);
+    assertThat(joined.queryExecution().optimizedPlan().toString()).contains("BatchPredict");
+  }
+
+  @Test
+  void pinnedSha256MustMatch() {
+    declare("pinned", "path", Fixtures.archive("linear_traced").toString());
+    declare("pinned", "shapes", "4");
+    declare("pinned", "sha256", "0".repeat(64));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> spark.sql("SELECT predict('pinned', features) FROM t"))
+        .hasStackTraceContaining("spark.torchbatch.model.pinned.sha256 pins 0000");
+  }
+
+  @Test
   void metricsCountBatches() {
     Dataset<Row> query = spark.sql("SELECT predict(features) FROM t");
     query.collect();

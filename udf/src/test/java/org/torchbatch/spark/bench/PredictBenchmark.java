@@ -146,9 +146,21 @@ public final class PredictBenchmark {
     return 0;
   }
 
+  /** On a fresh thread, as a task would, so libtorch's per-thread settings start clean. */
   private static long rawRows(ModelRunner runner, HostTensor ready, int rows) {
-    for (int done = 0; done < rows; done += BATCH) {
-      runner.run("forward", List.of(ready)).close();
+    Thread worker =
+        new Thread(
+            () -> {
+              for (int done = 0; done < rows; done += BATCH) {
+                runner.run("forward", List.of(ready)).close();
+              }
+            });
+    worker.start();
+    try {
+      worker.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
     return rows;
   }
