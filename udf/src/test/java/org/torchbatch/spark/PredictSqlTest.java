@@ -190,32 +190,12 @@ class PredictSqlTest extends SparkTestBase {
     assertThat(metrics).isEqualTo("3," + ROWS);
   }
 
-  /** The batch operator of an executed query, looking inside adaptive execution's stages. */
+  /** The batch operator of an executed query. */
   static BatchPredictExec operator(Dataset<Row> query) {
-    BatchPredictExec found = find(query.queryExecution().executedPlan());
-    if (found == null) {
+    List<BatchPredictExec> found = PredictPlans.operators(query.queryExecution().executedPlan());
+    if (found.isEmpty()) {
       throw new AssertionError("no BatchPredictExec in " + query.queryExecution().executedPlan());
     }
-    return found;
-  }
-
-  private static BatchPredictExec find(org.apache.spark.sql.execution.SparkPlan plan) {
-    if (plan instanceof BatchPredictExec exec) {
-      return exec;
-    }
-    if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec adaptive) {
-      return find(adaptive.executedPlan());
-    }
-    if (plan instanceof org.apache.spark.sql.execution.adaptive.QueryStageExec stage) {
-      return find(stage.plan());
-    }
-    for (org.apache.spark.sql.execution.SparkPlan child :
-        scala.jdk.javaapi.CollectionConverters.asJava(plan.children())) {
-      BatchPredictExec found = find(child);
-      if (found != null) {
-        return found;
-      }
-    }
-    return null;
+    return found.get(0);
   }
 }

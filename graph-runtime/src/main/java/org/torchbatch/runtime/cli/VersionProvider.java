@@ -6,10 +6,12 @@ import picocli.CommandLine.IVersionProvider;
 public final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
+    return new String[] {"torchbatch " + torchbatchVersion(), "DJL 0.36.0, libtorch 2.7.1"};
+  }
+
+  /** From the jar manifest; a build from source classes has none. */
+  public static String torchbatchVersion() {
     String version = VersionProvider.class.getPackage().getImplementationVersion();
-    return new String[] {
-      "torchbatch " + (version == null ? "(development build)" : version),
-      "DJL 0.36.0, libtorch 2.7.1"
-    };
+    return version == null ? "(development build)" : version;
   }
 }

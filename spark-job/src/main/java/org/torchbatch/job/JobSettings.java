@@ -1,0 +1,152 @@
+package org.torchbatch.job;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.torchbatch.runtime.cli.ExitCodes;
+
+/**
+ * The predict job's options, resolved with a fixed precedence: command line, then the config file
+ * ({@code --config}, a properties file with the options' long names as keys), then Spark conf
+ * ({@code spark.torchbatch.job.<name>}), then the defaults below.
+ */
+public final class JobSettings {
+  public static final String SPARK_PREFIX = "spark.torchbatch.job.";
+
+  static final Map<String, String> DEFAULTS =
+      Map.of(
+          "method", "forward",
+          "input-format", "parquet",
+          "output-format", "parquet",
+          "mode", "error-if-exists",
+          "batch-size", "4096",
+          "device", "auto",
+          "null-policy", "fail");
+
+  /** Every option a config file or Spark conf may set. */
+  static final Set<String> NAMES =
+      Set.of(
+          "model",
+          "method",
+          "arg",
+          "shape",
+          "dtype",
+          "outputs",
+          "keep",
+          "input",
+          "input-format",
+          "output",
+          "output-format",
+          "mode",
+          "partition-by",
+          "batch-size",
+          "device",
+          "null-policy",
+          "repartition");
+
+  private final Map<String, String> values;
+
+  private JobSettings(Map<String, String> values) {
+    this.values = values;
+  }
+
+  static JobSettings resolve(
+      Map<String, String> commandLine, Path configFile, Map<String, String> sparkConf) {
+    Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+    sparkConf.forEach(
+        (key, value) -> {
+          if (key.startsWith(SPARK_PREFIX)
+              && NAMES.contains(key.substring(SPARK_PREFIX.length()))) {
+            values.put(key.substring(SPARK_PREFIX.length()), value);
+          }
+        });
+    if (configFile != null) {
+      values.putAll(readConfig(configFile));
+    }
+    values.putAll(commandLine);
+    return new JobSettings(values);
+  }
+
+  private static Map<String, String> readConfig(Path file) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new JobException(
+          ExitCodes.USAGE, "Cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String key : properties.stringPropertyNames()) {
+      if (!NAMES.contains(key)) {
+        throw new JobException(
+            ExitCodes.USAGE,
+            "Unknown option '" + key + "' in config file " + file + "; options: " + NAMES);
+      }
+      values.put(key, properties.getProperty(key).trim());
+    }
+    return values;
+  }
+
+  String get(String name) {
+    return values.get(name);
+  }
+
+  String require(String name) {
+    String value = values.get(name);
+    if (value == null || value.isBlank()) {
+      throw new JobException(
+          ExitCodes.USAGE,
+          "--" + name + " is required (or set it in --config, or as " + SPARK_PREFIX + name + ")");
+    }
+    return value;
+  }
+
+  /** A comma-separated list; model arguments use {@code ;} since expressions contain commas. */
+  List<String> list(String name) {
+    String value = values.get(name);
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    String separator =
+        name.equals("arg") || name.equals("shape") || name.equals("dtype") ? ";" : ",";
+    return Arrays.stream(value.split(separator, -1)).map(String::trim).toList();
+  }
+
+  int integer(String name) {
+    try {
+      return Integer.parseInt(require(name));
+    } catch (NumberFormatException e) {
+      throw new JobException(
+          ExitCodes.USAGE, "--" + name + " must be an integer, got '" + get(name) + "'");
+    }
+  }
+
+  WriteMode mode() {
+    return WriteMode.parse(require("mode"));
+  }
+
+  /** How {@code --mode} treats an existing output. */
+  enum WriteMode {
+    ERROR_IF_EXISTS,
+    OVERWRITE,
+    APPEND;
+
+    static WriteMode parse(String text) {
+      try {
+        return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new JobException(
+            ExitCodes.USAGE,
+            "--mode must be error-if-exists, overwrite or append, got '" + text + "'");
+      }
+    }
+  }
+}

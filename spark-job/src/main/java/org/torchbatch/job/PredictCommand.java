@@ -1,0 +1,161 @@
+package org.torchbatch.job;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.torchbatch.runtime.cli.ExitCodes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import scala.jdk.javaapi.CollectionConverters;
+
+/** {@code torchbatch predict}: read a table, add a model's predictions, write the result. */
+@Command(
+    name = "predict",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Reads a table, adds a TorchScript model's predictions and writes the result.",
+      "Options come from the command line, then --config FILE, then spark.torchbatch.job.<option>.",
+      "Exit codes: 0 success, 1 failed while running, 2 usage or validation error (nothing ran),",
+      "3 input not found, 4 output exists (with --mode error-if-exists)."
+    })
+public final class PredictCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--model",
+      description = "TorchScript archive, any Hadoop FS path (hdfs://, s3a://, local)")
+  String model;
+
+  @Option(names = "--method", description = "method to call (default forward)")
+  String method;
+
+  @Option(
+      names = "--arg",
+      description =
+          "one per positional argument: a column or Spark SQL expression, e.g. features or array(a, b, c)")
+  List<String> args;
+
+  @Option(
+      names = "--shape",
+      description = "per argument (repeat in order), one row's shape, e.g. 3,32,32")
+  List<String> shapes;
+
+  @Option(
+      names = "--dtype",
+      description = "per argument (repeat in order), the tensor dtype, e.g. float32")
+  List<String> dtypes;
+
+  @Option(
+      names = "--outputs",
+      description =
+          "names for the model's outputs, comma-separated (default prediction, or the model's names)")
+  String outputs;
+
+  @Option(
+      names = "--keep",
+      description = "input columns to pass through, comma-separated (ids, partition keys)")
+  String keep;
+
+  @Option(names = "--input", description = "path, glob or table name")
+  String input;
+
+  @Option(names = "--input-format", description = "parquet (default), orc, json, csv")
+  String inputFormat;
+
+  @Option(names = "--output", description = "output path")
+  String output;
+
+  @Option(names = "--output-format", description = "parquet (default), orc, json, csv")
+  String outputFormat;
+
+  @Option(
+      names = "--mode",
+      description = "error-if-exists (default), overwrite (atomic replace), append")
+  String mode;
+
+  @Option(names = "--partition-by", description = "output partition columns, comma-separated")
+  String partitionBy;
+
+  @Option(names = "--batch-size", description = "rows per model call (default 4096)")
+  String batchSize;
+
+  @Option(names = "--device", description = "auto (default), cpu, cuda, cuda:N")
+  String device;
+
+  @Option(names = "--null-policy", description = "fail (default) or null")
+  String nullPolicy;
+
+  @Option(
+      names = "--repartition",
+      description = "repartition the result into N partitions before writing")
+  String repartition;
+
+  @Option(
+      names = "--config",
+      description = "properties file of options (keys: the long option names)")
+  Path config;
+
+  @Option(
+      names = "--master",
+      description = "Spark master when not run by spark-submit (default local[*])")
+  String master;
+
+  @Option(
+      names = "--dry-run",
+      description = "check archive, columns, types and one tiny sample batch; write nothing")
+  boolean dryRun;
+
+  @Option(names = "--summary", description = "write a JSON summary of the run to FILE")
+  Path summaryFile;
+
+  @Override
+  public Integer call() {
+    SparkSession spark = Sessions.get(master);
+    Map<String, String> conf = CollectionConverters.asJava(spark.conf().getAll());
+    JobSettings settings = JobSettings.resolve(commandLine(), config, conf);
+    RunSummary summary;
+    try (ProgressReporter progress = ProgressReporter.start(spark)) {
+      summary = new PredictJob(spark, settings).run(dryRun);
+    }
+    if (summaryFile != null) {
+      summary.write(summaryFile);
+    }
+    spec.commandLine().getOut().println(summary.json().toPrettyString());
+    spec.commandLine().getOut().flush();
+    return ExitCodes.OK;
+  }
+
+  private Map<String, String> commandLine() {
+    Map<String, String> values = new LinkedHashMap<>();
+    put(values, "model", model);
+    put(values, "method", method);
+    put(values, "arg", args == null ? null : String.join(";", args));
+    put(values, "shape", shapes == null ? null : String.join(";", shapes));
+    put(values, "dtype", dtypes == null ? null : String.join(";", dtypes));
+    put(values, "outputs", outputs);
+    put(values, "keep", keep);
+    put(values, "input", input);
+    put(values, "input-format", inputFormat);
+    put(values, "output", output);
+    put(values, "output-format", outputFormat);
+    put(values, "mode", mode);
+    put(values, "partition-by", partitionBy);
+    put(values, "batch-size", batchSize);
+    put(values, "device", device);
+    put(values, "null-policy", nullPolicy);
+    put(values, "repartition", repartition);
+    return values;
+  }
+
+  private static void put(Map<String, String> values, String name, String value) {
+    if (value != null) {
+      values.put(name, value);
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package org.torchbatch.job;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.torchbatch.runtime.TorchbatchException;
+import org.torchbatch.runtime.cli.ExitCodes;
+import org.torchbatch.spark.ModelConfig;
+
+/**
+ * Reads a table, adds the model's predictions through SQL {@code predict} (the same batched
+ * operator as every other front door) and writes the result. Everything that can be checked on the
+ * driver is checked before any task runs, each failure with its own exit code.
+ */
+final class PredictJob {
+  static final String MODEL = "job";
+  private static final String RESULT = "__torchbatch_prediction";
+
+  private final SparkSession spark;
+  private final JobSettings settings;
+  private final RunSummary summary = new RunSummary();
+
+  PredictJob(SparkSession spark, JobSettings settings) {
+    this.spark = spark;
+    this.settings = settings;
+  }
+
+  RunSummary run(boolean dryRun) {
+    long begin = System.nanoTime();
+    declareModel();
+    Dataset<Row> input = readInput();
+    Dataset<Row> result = predictions(input);
+    OutputTarget target =
+        new OutputTarget(
+            settings.require("output"),
+            settings.mode(),
+            spark.sparkContext().hadoopConfiguration());
+    target.checkWritable();
+    summary.phase("validate", begin);
+    if (dryRun) {
+      long sample = System.nanoTime();
+      List<Row> rows = runOrFail(() -> result.limit(2).collectAsList());
+      summary.phase("sample", sample);
+      summary.dryRun(rows.size());
+      return summary;
+    }
+    long write = System.nanoTime();
+    try (RunMetrics metrics = RunMetrics.listen(spark)) {
+      runOrFail(() -> writer(result).save(target.writePath()));
+      summary.phase("predict-and-write", write);
+      summary.rows(metrics.rows(), metrics.nullRows(), metrics.modelLoads());
+    } catch (RuntimeException e) {
+      target.abort();
+      throw e;
+    }
+    long commit = System.nanoTime();
+    target.commit();
+    summary.phase("commit", commit);
+    summary.output(settings.require("output"), target.filesAndBytes());
+    summary.finish(begin);
+    return summary;
+  }
+
+  private void declareModel() {
+    String key = ModelConfig.PREFIX + MODEL + ".";
+    spark.conf().set(key + "path", settings.require("model"));
+    spark.conf().set(key + "method", settings.require("method"));
+    spark.conf().set(key + "batchSize", String.valueOf(settings.integer("batch-size")));
+    spark.conf().set(key + "device", settings.require("device"));
+    spark.conf().set(key + "nullPolicy", settings.require("null-policy"));
+    spark.conf().set(key + "outputs", String.join(",", settings.list("outputs")));
+    spark.conf().set(key + "shapes", String.join(";", settings.list("shape")));
+    spark.conf().set(key + "dtypes", String.join(";", settings.list("dtype")));
+  }
+
+  private Dataset<Row> readInput() {
+    String input = settings.require("input");
+    String format = settings.require("input-format");
+    if (isTableName(input) && spark.catalog().tableExists(input)) {
+      return spark.table(input);
+    }
+    if (!pathExists(input)) {
+      throw new JobException(
+          ExitCodes.INPUT_NOT_FOUND,
+          "Input " + input + " does not exist (no file, folder, glob match or table)");
+    }
+    try {
+      var reader = spark.read().format(format);
+      if (format.equals("csv")) {
+        reader = reader.option("header", "true").option("inferSchema", "true");
+      }
+      return reader.load(input);
+    } catch (RuntimeException e) {
+      throw new JobException(
+          ExitCodes.USAGE, "Cannot read " + input + " as " + format + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isTableName(String input) {
+    return input.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+  }
+
+  private boolean pathExists(String input) {
+    try {
+      Path path = new Path(input);
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      var matches = fs.globStatus(path);
+      return matches != null && matches.length > 0;
+    } catch (IOException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The kept columns and the prediction columns, analysed (so the model is checked) now. */
+  private Dataset<Row> predictions(Dataset<Row> input) {
+    List<String> arguments = settings.list("arg");
+    if (arguments.isEmpty()) {
+      throw new JobException(
+          ExitCodes.USAGE, "--arg is required: one per positional argument of the model's method");
+    }
+    List<String> keep = settings.list("keep");
+    List<String> missing =
+        keep.stream().filter(c -> !Arrays.asList(input.columns()).contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw new JobException(
+          ExitCodes.USAGE,
+          "--keep names columns the input lacks: "
+              + missing
+              + "; input columns: "
+              + Arrays.toString(input.columns()));
+    }
+    List<String> select = new ArrayList<>();
+    keep.forEach(c -> select.add("`" + c + "`"));
+    select.add("predict('" + MODEL + "', " + String.join(", ", arguments) + ") AS " + RESULT);
+    Dataset<Row> predicted = analyse(() -> input.selectExpr(select.toArray(new String[0])));
+    Dataset<Row> result = analyse(() -> expandOutputs(predicted, keep));
+    String repartition = settings.get("repartition");
+    if (repartition != null && !repartition.isBlank()) {
+      result = result.repartition(settings.integer("repartition"));
+    }
+    List<String> partitionBy = settings.list("partition-by");
+    for (String column : partitionBy) {
+      if (!Arrays.asList(result.columns()).contains(column)) {
+        throw new JobException(
+            ExitCodes.USAGE,
+            "--partition-by column '"
+                + column
+                + "' is not in the output "
+                + Arrays.toString(result.columns()));
+      }
+    }
+    return result;
+  }
+
+  /** A single output becomes one column; several (a struct) become one column each. */
+  private Dataset<Row> expandOutputs(Dataset<Row> predicted, List<String> keep) {
+    List<String> names = settings.list("outputs");
+    List<String> columns = new ArrayList<>();
+    keep.forEach(c -> columns.add("`" + c + "`"));
+    if (predicted.schema().apply(RESULT).dataType() instanceof StructType struct) {
+      for (String field : struct.fieldNames()) {
+        columns.add(RESULT + ".`" + field + "` AS `" + field + "`");
+      }
+    } else {
+      columns.add(RESULT + " AS `" + (names.isEmpty() ? "prediction" : names.get(0)) + "`");
+    }
+    return predicted.selectExpr(columns.toArray(new String[0]));
+  }
+
+  private DataFrameWriter<Row> writer(Dataset<Row> result) {
+    DataFrameWriter<Row> writer = result.write().format(settings.require("output-format"));
+    writer =
+        settings.mode() == JobSettings.WriteMode.APPEND
+            ? writer.mode("append")
+            : writer.mode("errorifexists");
+    if (settings.require("output-format").equals("csv")) {
+      writer = writer.option("header", "true");
+    }
+    List<String> partitionBy = settings.list("partition-by");
+    return partitionBy.isEmpty() ? writer : writer.partitionBy(partitionBy.toArray(new String[0]));
+  }
+
+  private static <T> T analyse(java.util.function.Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (Exception e) {
+      if (e instanceof AnalysisException || e instanceof TorchbatchException) {
+        throw new JobException(ExitCodes.USAGE, rootMessage(e), e);
+      }
+      throw e;
+    }
+  }
+
+  private static <T> T runOrFail(java.util.function.Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (RuntimeException e) {
+      throw new JobException(ExitCodes.FAILED, "The job failed: " + rootMessage(e), e);
+    }
+  }
+
+  private static void runOrFail(Runnable step) {
+    runOrFail(
+        () -> {
+          step.run();
+          return null;
+        });
+  }
+
+  /** The innermost message, where torchbatch's and TorchScript's own reasons are. */
+  static String rootMessage(Throwable error) {
+    Throwable cause = error;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      if (cause instanceof TorchbatchException
+          && !(cause.getCause() instanceof TorchbatchException)) {
+        break;
+      }
+      cause = cause.getCause();
+    }
+    return Arrays.stream(String.valueOf(cause.getMessage()).split("\n"))
+        .limit(12)
+        .collect(Collectors.joining("\n"));
+  }
+}

@@ -1,0 +1,64 @@
+package org.torchbatch.job;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.QueryExecution;
+import org.apache.spark.sql.util.QueryExecutionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.torchbatch.spark.PredictPlans;
+
+/** Collects the batch operator's SQL metrics of the queries run while it listens. */
+final class RunMetrics implements QueryExecutionListener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunMetrics.class);
+  private final SparkSession spark;
+  private final AtomicLong rows = new AtomicLong();
+  private final AtomicLong nullRows = new AtomicLong();
+  private final AtomicLong modelLoads = new AtomicLong();
+
+  private RunMetrics(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  static RunMetrics listen(SparkSession spark) {
+    RunMetrics metrics = new RunMetrics(spark);
+    spark.listenerManager().register(metrics);
+    return metrics;
+  }
+
+  @Override
+  public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
+    rows.addAndGet(PredictPlans.metric(qe.executedPlan(), "numOutputRows"));
+    nullRows.addAndGet(PredictPlans.metric(qe.executedPlan(), "nullRows"));
+    modelLoads.addAndGet(PredictPlans.metric(qe.executedPlan(), "modelLoads"));
+  }
+
+  @Override
+  public void onFailure(String funcName, QueryExecution qe, Exception exception) {}
+
+  long rows() {
+    return rows.get();
+  }
+
+  long nullRows() {
+    return nullRows.get();
+  }
+
+  long modelLoads() {
+    return modelLoads.get();
+  }
+
+  @Override
+  public void close() {
+    // listeners are told asynchronously: wait until Spark delivered this job's event
+    try {
+      spark.sparkContext().listenerBus().waitUntilEmpty(TimeUnit.SECONDS.toMillis(30));
+    } catch (TimeoutException e) {
+      LOG.warn("Spark's listener bus did not drain in 30 s; the summary's row counts may be low");
+    } finally {
+      spark.listenerManager().unregister(this);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package org.torchbatch.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.package$;
+import org.torchbatch.runtime.cli.VersionProvider;
+
+/** What {@code --summary FILE} writes: rows, phases, throughput, output files, versions. */
+final class RunSummary {
+  private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private final ObjectNode root = mapper.createObjectNode();
+  private final ObjectNode phases = root.putObject("phaseSeconds");
+
+  RunSummary() {
+    root.put("torchbatch", VersionProvider.torchbatchVersion());
+    root.put("spark", package$.MODULE$.SPARK_VERSION());
+    root.put("torch", "2.7.1");
+    root.put("djl", "0.36.0");
+  }
+
+  void phase(String name, long beginNanos) {
+    phases.put(name, (System.nanoTime() - beginNanos) / 1e9);
+  }
+
+  void rows(long rows, long nullRows, long modelLoads) {
+    root.put("rowsIn", rows);
+    root.put("rowsOut", rows);
+    root.put("nullRows", nullRows);
+    root.put("modelLoads", modelLoads);
+  }
+
+  void dryRun(int sampleRows) {
+    root.put("dryRun", true);
+    root.put("sampleRows", sampleRows);
+  }
+
+  void output(String path, long[] filesAndBytes) {
+    root.put("output", path);
+    root.put("outputFiles", filesAndBytes[0]);
+    root.put("outputBytes", filesAndBytes[1]);
+  }
+
+  void finish(long beginNanos) {
+    double seconds = (System.nanoTime() - beginNanos) / 1e9;
+    root.put("seconds", seconds);
+    root.put("rowsPerSecond", root.path("rowsOut").asLong() / Math.max(seconds, 1e-9));
+  }
+
+  ObjectNode json() {
+    return root;
+  }
+
+  void write(Path file) {
+    try {
+      Files.writeString(file, mapper.writeValueAsString(root) + "\n");
+    } catch (IOException e) {
+      throw new JobException(1, "Cannot write the summary to " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

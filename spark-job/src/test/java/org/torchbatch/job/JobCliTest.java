@@ -1,0 +1,249 @@
+package org.torchbatch.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.torchbatch.runtime.cli.ExitCodes;
+import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.spark.TorchbatchExtensions;
+import picocli.CommandLine;
+
+/** The command line end to end on local[2]: options, exit codes, formats, modes, summary. */
+class JobCliTest {
+  private static final int ROWS = 300;
+  @TempDir static Path dir;
+  private static SparkSession spark;
+  private static String input;
+  private static final String MODEL = Fixtures.archive("linear_traced").toString();
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeAll
+  static void data() {
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.sql.extensions", TorchbatchExtensions.class.getName())
+            .getOrCreate();
+    input = dir.resolve("input").toString();
+    spark
+        .sql(
+            "SELECT id, CAST(id % 3 AS STRING) AS dt, transform(sequence(0, 3), i -> CAST(sin(id + i) AS FLOAT)) AS features,"
+                + " IF(id = 7, NULL, array(CAST(id AS FLOAT), 1, 2, 3)) AS holes FROM range(0, "
+                + ROWS
+                + ", 1, 3)")
+        .write()
+        .parquet(input);
+  }
+
+  private int run(String... args) {
+    CommandLine line = new CommandLine(new TorchbatchJob());
+    line.setOut(new PrintWriter(out, true));
+    line.setErr(new PrintWriter(err, true));
+    return TorchbatchJob.execute(line, args);
+  }
+
+  /** A predict command line; options in {@code extra} replace the defaults of the same name. */
+  private String[] predict(String output, String... extra) {
+    List<String> given = List.of(extra);
+    List<String> args = new ArrayList<>(List.of("predict"));
+    String[][] defaults = {
+      {"--input", input},
+      {"--output", output},
+      {"--model", MODEL},
+      {"--shape", "4"},
+      {"--arg", "features"},
+      {"--keep", "id,dt"}
+    };
+    for (String[] option : defaults) {
+      if (!given.contains(option[0])) {
+        args.addAll(List.of(option));
+      }
+    }
+    args.addAll(given);
+    return args.toArray(new String[0]);
+  }
+
+  private static List<Row> read(String path) {
+    return spark.read().parquet(path).orderBy("id").collectAsList();
+  }
+
+  @Test
+  void predictsEveryRowOnceWithPassthroughSuccessMarkerAndSummary() throws Exception {
+    String output = dir.resolve("basic").toString();
+    Path summary = dir.resolve("basic-summary.json");
+    assertThat(run(predict(output, "--summary", summary.toString()))).as(err.toString()).isZero();
+
+    List<Row> rows = read(output);
+    assertThat(rows).hasSize(ROWS);
+    assertThat(rows.stream().map(r -> r.getLong(0)).distinct().count()).isEqualTo(ROWS);
+    assertThat(spark.read().parquet(output).columns()).containsExactly("id", "dt", "prediction");
+    assertThat(Files.exists(Path.of(output, "_SUCCESS"))).isTrue();
+    List<Row> expected =
+        spark
+            .sql("SELECT id, predict('job', features) FROM parquet.`" + input + "` ORDER BY id")
+            .collectAsList();
+    for (int i = 0; i < ROWS; i++) {
+      assertThat(rows.get(i).getList(2)).isEqualTo(expected.get(i).getList(1));
+    }
+    JsonNode json = new ObjectMapper().readTree(summary.toFile());
+    assertThat(json.path("rowsIn").asLong()).isEqualTo(ROWS);
+    assertThat(json.path("rowsOut").asLong()).isEqualTo(ROWS);
+    assertThat(json.path("outputFiles").asLong()).isPositive();
+    assertThat(json.path("outputBytes").asLong()).isPositive();
+    assertThat(json.path("spark").asText()).isEqualTo("4.2.0");
+    assertThat(json.path("phaseSeconds").has("predict-and-write")).isTrue();
+  }
+
+  @Test
+  void exitCodesTellSchedulersWhatWentWrong() {
+    String output = dir.resolve("codes").toString();
+    assertThat(run("predict", "--input", input, "--output", output)).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--model is required");
+    assertThat(run(predict(output).clone())).isZero();
+    assertThat(run(predict(output))).isEqualTo(ExitCodes.OUTPUT_EXISTS);
+    assertThat(err.toString()).contains("--mode overwrite");
+    assertThat(
+            run(predict(dir.resolve("x").toString(), "--input", dir.resolve("nowhere").toString())))
+        .as(() -> err.toString())
+        .isEqualTo(ExitCodes.INPUT_NOT_FOUND);
+    assertThat(run(predict(dir.resolve("y").toString(), "--keep", "id,missing")))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--keep names columns the input lacks: [missing]");
+    assertThat(
+            run(
+                predict(
+                    dir.resolve("z").toString(),
+                    "--model",
+                    Fixtures.path("state_dict.pt").toString())))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("torch.save() file");
+    assertThat(Files.exists(dir.resolve("z"))).isFalse();
+    assertThat(run(predict(dir.resolve("w").toString(), "--arg", "features", "--arg", "features")))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(run(predict(dir.resolve("v").toString(), "--arg", "holes").clone()))
+        .isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("null policy is fail");
+  }
+
+  @Test
+  void overwriteIsIdempotentAndAFailedRunKeepsThePreviousOutput() {
+    String output = dir.resolve("rerun").toString();
+    assertThat(run(predict(output, "--mode", "overwrite"))).isZero();
+    assertThat(run(predict(output, "--mode", "overwrite"))).isZero();
+    assertThat(read(output)).hasSize(ROWS);
+    String failing = Fixtures.archive("calls_unused").toString();
+    assertThat(
+            run(
+                predict(
+                    output,
+                    "--mode",
+                    "overwrite",
+                    "--model",
+                    failing,
+                    "--shape",
+                    "1",
+                    "--arg",
+                    "array(features[0])")))
+        .as(() -> err.toString())
+        .isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("annotated to be ignored and cannot be run");
+    assertThat(read(output)).hasSize(ROWS);
+    assertThat(spark.read().parquet(output).columns()).contains("prediction");
+  }
+
+  @Test
+  void appendPartitionByAndOtherFormats() throws Exception {
+    String output = dir.resolve("parts").toString();
+    assertThat(run(predict(output, "--partition-by", "dt"))).isZero();
+    assertThat(Files.isDirectory(Path.of(output, "dt=0"))).isTrue();
+    assertThat(run(predict(output, "--partition-by", "dt", "--mode", "append"))).isZero();
+    assertThat(spark.read().parquet(output).count()).isEqualTo(2L * ROWS);
+
+    String json = dir.resolve("as-json").toString();
+    assertThat(
+            run(
+                predict(
+                    json, "--output-format", "json", "--null-policy", "null", "--arg", "holes")))
+        .isZero();
+    List<Row> rows = spark.read().json(json).orderBy("id").collectAsList();
+    assertThat(rows).hasSize(ROWS);
+    assertThat(rows.get(7).isNullAt(rows.get(7).fieldIndex("prediction"))).isTrue();
+  }
+
+  @Test
+  void configFileAndSparkConfFillWhatTheCommandLineLeavesOut() throws Exception {
+    Path config = dir.resolve("job.properties");
+    Files.writeString(
+        config, "model=" + MODEL + "\nshape=4\narg=features\noutputs=from_file\nbatch-size=7\n");
+    spark.conf().set("spark.torchbatch.job.keep", "id");
+    try {
+      String output = dir.resolve("configured").toString();
+      assertThat(
+              run(
+                  "predict",
+                  "--config",
+                  config.toString(),
+                  "--outputs",
+                  "from_cli",
+                  "--input",
+                  input,
+                  "--output",
+                  output))
+          .as(err.toString())
+          .isZero();
+      assertThat(spark.read().parquet(output).columns()).containsExactly("id", "from_cli");
+      assertThat(spark.conf().get("spark.torchbatch.model.job.batchSize")).isEqualTo("7");
+    } finally {
+      spark.conf().unset("spark.torchbatch.job.keep");
+    }
+    Files.writeString(config, "modle=typo\n");
+    assertThat(run("predict", "--config", config.toString())).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("Unknown option 'modle'");
+  }
+
+  @Test
+  void dryRunChecksEverythingAndWritesNothing() {
+    String output = dir.resolve("dry").toString();
+    assertThat(run(predict(output, "--dry-run"))).isZero();
+    assertThat(out.toString()).contains("\"dryRun\" : true").contains("\"sampleRows\" : 2");
+    assertThat(Files.exists(Path.of(output))).isFalse();
+    assertThat(run(predict(output, "--dry-run", "--arg", "no_such_column")))
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void sqlCommandRunsStatementsWithPredict() throws Exception {
+    String sql =
+        "SET spark.torchbatch.model.m.path="
+            + MODEL
+            + "; SET spark.torchbatch.model.m.shapes=4;"
+            + " SELECT id, predict('m', features) AS p FROM parquet.`"
+            + input
+            + "` WHERE id < 3 ORDER BY id";
+    assertThat(run("sql", sql)).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("id | p").contains("0 | ArraySeq(");
+    Path file = dir.resolve("q.sql");
+    Files.writeString(file, sql);
+    assertThat(run("sql", "--file", file.toString())).isZero();
+    assertThat(run("sql", "--file", dir.resolve("none.sql").toString()))
+        .isEqualTo(ExitCodes.INPUT_NOT_FOUND);
+  }
+}
