@@ -66,7 +66,15 @@ public final class SqlCommand implements Callable<Integer> {
       var out = spec.commandLine().getOut();
       out.println(String.join(" | ", last.columns()));
       for (Row row : last.takeAsList(rows)) {
-        out.println(row.mkString(" | "));
+        List<String> fields = new ArrayList<>();
+        for (int i = 0; i < row.length(); i++) {
+          Object value = row.get(i);
+          fields.add(
+              value instanceof scala.collection.Seq<?> seq
+                  ? seq.mkString("[", ", ", "]")
+                  : String.valueOf(value));
+        }
+        out.println(String.join(" | ", fields));
       }
       out.flush();
     }

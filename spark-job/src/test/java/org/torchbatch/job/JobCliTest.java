@@ -239,7 +239,7 @@ class JobCliTest {
             + input
             + "` WHERE id < 3 ORDER BY id";
     assertThat(run("sql", sql)).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("id | p").contains("0 | ArraySeq(");
+    assertThat(out.toString()).contains("id | p").contains("0 | [");
     Path file = dir.resolve("q.sql");
     Files.writeString(file, sql);
     assertThat(run("sql", "--file", file.toString())).isZero();
