@@ -220,6 +220,57 @@ class JobCliTest {
   }
 
   @Test
+  void csvInStackedScalarColumnsOrcOut() throws Exception {
+    Path csv = dir.resolve("scalars.csv");
+    StringBuilder text = new StringBuilder("id,a,b,c,d\n");
+    for (int i = 0; i < 50; i++) {
+      text.append(i).append(',').append(i * 0.5).append(",1.5,-2,").append(i % 3).append('\n');
+    }
+    Files.writeString(csv, text.toString());
+    String output = dir.resolve("from-csv").toString();
+    assertThat(
+            run(
+                predict(
+                    output,
+                    "--input",
+                    csv.toString(),
+                    "--input-format",
+                    "csv",
+                    "--output-format",
+                    "orc",
+                    "--arg",
+                    "array(a, b, c, d)",
+                    "--dtype",
+                    "float32",
+                    "--keep",
+                    "id",
+                    "--outputs",
+                    "score")))
+        .as(() -> err.toString())
+        .isZero();
+    List<Row> rows = spark.read().orc(output).orderBy("id").collectAsList();
+    assertThat(rows).hasSize(50);
+    assertThat(rows.get(0).schema().fieldNames()).containsExactly("id", "score");
+    assertThat(rows.get(0).getList(1)).hasSize(4);
+  }
+
+  @Test
+  void helpListsOptionsAndExitCodes() {
+    assertThat(run("predict", "--help")).isZero();
+    assertThat(out.toString()).contains("--null-policy").contains("Exit codes: 0 success");
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).contains("libtorch 2.7.1");
+  }
+
+  @Test
+  void progressLineShowsRowsPartitionsRateAndEta() {
+    try (ProgressReporter progress = ProgressReporter.start(spark)) {
+      assertThat(progress.line())
+          .matches("rows [0-9,]+  partitions \\d+/\\d+  [0-9,]+ rows/s  ETA .*");
+    }
+  }
+
+  @Test
   void dryRunChecksEverythingAndWritesNothing() {
     String output = dir.resolve("dry").toString();
     assertThat(run(predict(output, "--dry-run"))).isZero();
