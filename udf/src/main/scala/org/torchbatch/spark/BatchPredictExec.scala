@@ -15,9 +15,10 @@ case class BatchPredictExec(
     calls: Seq[PredictExpression],
     resultAttrs: Seq[Attribute],
     child: SparkPlan,
+    passthrough: Seq[Attribute],
     columnarInput: Boolean = false) extends UnaryExecNode {
 
-  override def output: Seq[Attribute] = child.output ++ resultAttrs
+  override def output: Seq[Attribute] = passthrough ++ resultAttrs
 
   override def producedAttributes: AttributeSet = AttributeSet(resultAttrs)
 
@@ -39,7 +40,8 @@ case class BatchPredictExec(
   override protected def doExecute(): RDD[InternalRow] = {
     val hadoopConf = new SerializableHadoopConf(sparkContext.hadoopConfiguration)
     val timeZone = conf.sessionLocalTimeZone
-    val partition = PredictPartition(calls, resultAttrs, child.output, metrics, timeZone, hadoopConf)
+    val partition =
+      PredictPartition(calls, resultAttrs, child.output, passthrough, metrics, timeZone, hadoopConf)
     if (columnarInput) {
       child.executeColumnar().mapPartitions(
         batches => partition.processColumnar(batches), preservesPartitioning = true)

@@ -10,7 +10,8 @@ import org.apache.spark.sql.execution.{ColumnarRule, ColumnarToRowExec, SparkPla
 object ColumnarPredictInput extends ColumnarRule {
   override def postColumnarTransitions: Rule[SparkPlan] = new Rule[SparkPlan] {
     override def apply(plan: SparkPlan): SparkPlan = plan.transformUp {
-      case exec @ BatchPredictExec(_, _, ColumnarToRowExec(columnar), false) if exec.canReadColumns =>
+      case exec @ BatchPredictExec(_, _, ColumnarToRowExec(columnar), _, false)
+          if exec.canReadColumns =>
         exec.copy(child = columnar, columnarInput = true)
     }
   }

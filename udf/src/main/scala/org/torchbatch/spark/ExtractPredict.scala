@@ -1,6 +1,6 @@
 package org.torchbatch.spark
 
-import org.apache.spark.sql.catalyst.expressions.{AttributeReference, Expression, NamedExpression, PredicateHelper}
+import org.apache.spark.sql.catalyst.expressions.{AttributeReference, AttributeSet, Expression, NamedExpression, PredicateHelper}
 import org.apache.spark.sql.catalyst.plans.Inner
 import org.apache.spark.sql.catalyst.plans.logical.{Aggregate, Filter, Join, LogicalPlan, Project}
 import org.apache.spark.sql.catalyst.rules.Rule
@@ -15,7 +15,7 @@ object ExtractPredict extends Rule[LogicalPlan] with PredicateHelper {
   override def apply(plan: LogicalPlan): LogicalPlan = plan.transformUp {
     case Project(list, child) if hasPredict(list) =>
       val (rewritten, node) = extract(list, child)
-      Project(rewritten.map(_.asInstanceOf[NamedExpression]), node)
+      Project(rewritten.map(_.asInstanceOf[NamedExpression]), keepOnly(node, rewritten))
 
     case Filter(condition, child) if hasPredict(Seq(condition)) =>
       val (Seq(rewritten), node) = extract(Seq(condition), child)
@@ -49,6 +49,14 @@ object ExtractPredict extends Rule[LogicalPlan] with PredicateHelper {
         val (afterRight, newRight) = extractCalls(afterLeft, right, rightCalls)
         Project(join.output, Join(newLeft, newRight, joinType, Some(afterRight.head), hint))
       }
+  }
+
+  /** The outermost node passes through only the child columns the projection still reads. */
+  private def keepOnly(node: LogicalPlan, expressions: Seq[Expression]): LogicalPlan = node match {
+    case batch: BatchPredict =>
+      val needed = AttributeSet(expressions.flatMap(_.references))
+      batch.copy(passthrough = batch.passthrough.filter(needed.contains))
+    case other => other
   }
 
   private def hasPredict(expressions: Seq[Expression]): Boolean =
@@ -91,7 +99,7 @@ object ExtractPredict extends Rule[LogicalPlan] with PredicateHelper {
         case p: PredictExpression if calls.exists(_.semanticEquals(p)) =>
           results(calls.indexWhere(_.semanticEquals(p)))
       })
-      (rewritten, BatchPredict(calls, results, child))
+      (rewritten, BatchPredict(calls, results, child, child.output))
     }
   }
 }

@@ -18,6 +18,7 @@ case class PredictPartition(
     calls: Seq[PredictExpression],
     resultAttrs: Seq[Attribute],
     childOutput: Seq[Attribute],
+    passthrough: Seq[Attribute],
     metrics: Map[String, SQLMetric],
     timeZone: String,
     hadoopConf: SerializableHadoopConf) {
@@ -41,7 +42,7 @@ case class PredictPartition(
       runners.foreach(_.close())
       allocator.close()
     }
-    val project = UnsafeProjection.create(childOutput ++ resultAttrs, childOutput ++ resultAttrs)
+    val project = UnsafeProjection.create(passthrough ++ resultAttrs, childOutput ++ resultAttrs)
     val numOutputRows = metrics("numOutputRows")
     batches.flatMap { input =>
       release()
@@ -89,7 +90,7 @@ case class PredictPartition(
       inputs.foreach(_._2.close())
       allocator.close()
     }
-    val project = UnsafeProjection.create(childOutput ++ resultAttrs, childOutput ++ resultAttrs)
+    val project = UnsafeProjection.create(passthrough ++ resultAttrs, childOutput ++ resultAttrs)
     val numOutputRows = metrics("numOutputRows")
     batches.flatMap { case (buffered, results) =>
       val joined = new JoinedRow

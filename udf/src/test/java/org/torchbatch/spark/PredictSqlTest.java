@@ -115,6 +115,8 @@ class PredictSqlTest extends SparkTestBase {
         .doesNotContain("unused_a")
         .doesNotContain("unused_b");
     assertThat(node.calls().head().children().mkString(",")).startsWith("features");
+    // the arguments are read from the child, but only what the query selects is passed on
+    assertThat(node.output().mkString(",")).startsWith("id#").doesNotContain("features");
   }
 
   @Test
