@@ -255,6 +255,80 @@ class JobCliTest {
   }
 
   @Test
+  void tableAndGlobInputsWithEveryTuningOption() throws Exception {
+    spark.read().parquet(input).createOrReplaceTempView("events");
+    String fromTable = dir.resolve("from-table").toString();
+    assertThat(
+            run(
+                predict(
+                    fromTable,
+                    "--input",
+                    "events",
+                    "--method",
+                    "forward",
+                    "--batch-size",
+                    "16",
+                    "--device",
+                    "cpu",
+                    "--repartition",
+                    "5")))
+        .as(() -> err.toString())
+        .isZero();
+    assertThat(read(fromTable)).hasSize(ROWS);
+    try (var files = Files.list(Path.of(fromTable))) {
+      assertThat(files.filter(f -> f.getFileName().toString().endsWith(".parquet")).count())
+          .isEqualTo(5);
+    }
+    String fromGlob = dir.resolve("from-glob").toString();
+    assertThat(run(predict(fromGlob, "--input", input + "/part-*")))
+        .as(() -> err.toString())
+        .isZero();
+    assertThat(read(fromGlob)).hasSize(ROWS);
+  }
+
+  @Test
+  void dryRunCatchesEachValidationErrorWithoutRunningTasks() throws Exception {
+    // a table input: reading a path's schema would run Spark's own footer-reading job
+    spark.read().parquet(input).createOrReplaceTempView("events");
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    long jobs = spark.sparkContext().statusTracker().getJobIdsForGroup(null).length;
+    String output = dir.resolve("dry-errors").toString();
+    assertThat(
+            run(
+                predict(
+                    output,
+                    "--input",
+                    "events",
+                    "--dry-run",
+                    "--model",
+                    Fixtures.path("whole_module.pt").toString())))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(
+            run(
+                predict(
+                    output,
+                    "--input",
+                    "events",
+                    "--dry-run",
+                    "--arg",
+                    "features",
+                    "--arg",
+                    "features")))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("takes 1 argument(s), but predict passes 2");
+    assertThat(run(predict(output, "--input", "events", "--dry-run", "--method", "encode")))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("has no method 'encode'; callable methods: forward");
+    assertThat(run(predict(output, "--dry-run", "--input", "no_such_table")))
+        .isEqualTo(ExitCodes.INPUT_NOT_FOUND);
+    assertThat(run(predict(output, "--input", "events", "--dry-run", "--mode", "sometimes")))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(null))
+        .as("no Spark job ran")
+        .hasSize((int) jobs);
+  }
+
+  @Test
   void helpListsOptionsAndExitCodes() {
     assertThat(run("predict", "--help")).isZero();
     assertThat(out.toString()).contains("--null-policy").contains("Exit codes: 0 success");
