@@ -1,6 +1,5 @@
 package org.torchbatch.bridge.bench;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +14,12 @@ import org.torchbatch.bridge.BatchEncoder;
 import org.torchbatch.bridge.EncodedBatch;
 import org.torchbatch.bridge.NullPolicy;
 import org.torchbatch.bridge.OutputLayout;
-import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.HostTensor;
 import org.torchbatch.runtime.archive.ArchiveInfo;
 import org.torchbatch.runtime.archive.ArchiveReader;
 import org.torchbatch.runtime.archive.TracedInput;
 import org.torchbatch.runtime.bench.Measurement;
+import org.torchbatch.runtime.bench.RawRuns;
 import org.torchbatch.runtime.engine.DeviceSpec;
 import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.engine.ModelHandle;
@@ -75,7 +74,7 @@ public final class BridgeBenchmark implements Callable<Integer> {
       ModelRunner runner = handle.newRunner();
       List<FieldVector> columns =
           List.of(new RandomBatches(allocator).floatList("features", batch, width));
-      HostTensor ready = readyTensor(width);
+      HostTensor ready = RawRuns.readyTensor(batch, width);
       try (VectorSchemaRoot root = new VectorSchemaRoot(columns)) {
         BatchEncoder encoder =
             new BatchEncoder(List.of(ArgumentSpec.of("features")), NullPolicy.FAIL, allocator);
@@ -129,14 +128,6 @@ public final class BridgeBenchmark implements Callable<Integer> {
     try (ModelOutputs outputs = runner.run("forward", List.of(ready))) {
       outputs.get(0);
     }
-  }
-
-  private HostTensor readyTensor(int width) {
-    ByteBuffer buffer = HostTensor.allocate((long) batch * width * 4);
-    for (int i = 0; i < batch * width; i++) {
-      buffer.putFloat(i * 4, (float) Math.sin(i));
-    }
-    return new HostTensor(DType.FLOAT32, new long[] {batch, width}, buffer);
   }
 
   private static int inputWidth(ArchiveInfo info) {

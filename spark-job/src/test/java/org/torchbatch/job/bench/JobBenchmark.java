@@ -1,14 +1,12 @@
 package org.torchbatch.job.bench;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.torchbatch.job.TorchbatchJobRunner;
-import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.HostTensor;
 import org.torchbatch.runtime.bench.Measurement;
+import org.torchbatch.runtime.bench.RawRuns;
 import org.torchbatch.runtime.engine.DeviceSpec;
 import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.engine.ModelHandle;
@@ -52,9 +50,9 @@ public final class JobBenchmark {
     try (ModelHandle handle =
         ModelCache.shared().acquire(Fixtures.archive("mlp_small"), DeviceSpec.CPU)) {
       ModelRunner runner = handle.newRunner(2);
-      HostTensor ready = readyTensor();
+      HostTensor ready = RawRuns.readyTensor(BATCH, 512);
       for (int r = -1; r < repeats; r++) {
-        double rawRate = rate(rows, () -> onFreshThread(() -> rawRows(runner, ready, rows)));
+        double rawRate = RawRuns.rowsPerSecond(runner, ready, rows);
         double jobRate = rate(rows, () -> predict(mlp, "512", wide, out));
         double tinyRate = rate(tinyRows, () -> predict(tiny, "16", narrow, out));
         double copyRate =
@@ -141,30 +139,5 @@ public final class JobBenchmark {
     long begin = System.nanoTime();
     body.run();
     return rows / ((System.nanoTime() - begin) / 1e9);
-  }
-
-  private static void onFreshThread(Runnable body) {
-    Thread worker = new Thread(body);
-    worker.start();
-    try {
-      worker.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void rawRows(ModelRunner runner, HostTensor ready, int rows) {
-    for (int done = 0; done < rows; done += BATCH) {
-      runner.run("forward", List.of(ready)).close();
-    }
-  }
-
-  private static HostTensor readyTensor() {
-    ByteBuffer buffer = HostTensor.allocate((long) BATCH * 512 * 4);
-    for (int i = 0; i < BATCH * 512; i++) {
-      buffer.putFloat(i * 4, (float) Math.sin(i));
-    }
-    return new HostTensor(DType.FLOAT32, new long[] {BATCH, 512}, buffer);
   }
 }

@@ -1,6 +1,5 @@
 package org.torchbatch.spark.bench;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -9,9 +8,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
-import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.HostTensor;
 import org.torchbatch.runtime.bench.Measurement;
+import org.torchbatch.runtime.bench.RawRuns;
 import org.torchbatch.runtime.engine.DeviceSpec;
 import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.engine.ModelHandle;
@@ -58,11 +57,11 @@ public final class PredictBenchmark {
     try (ModelHandle mlp =
         ModelCache.shared().acquire(Fixtures.archive("mlp_small"), DeviceSpec.CPU)) {
       ModelRunner runner = mlp.newRunner(2);
-      HostTensor ready = readyTensor();
+      HostTensor ready = RawRuns.readyTensor(BATCH, 512);
       timed(() -> noop(spark.sql("SELECT predict(features) FROM wide")), rows);
       timed(() -> noop(spark.sql("SELECT predict('tiny', features) FROM narrow")), tinyRows);
       for (int r = 0; r < repeats; r++) {
-        raw[r] = timed(() -> rawRows(runner, ready, rows), rows);
+        raw[r] = RawRuns.rowsPerSecond(runner, ready, rows);
         sql[r] = timed(() -> noop(spark.sql("SELECT predict(features) FROM wide")), rows);
         batched[r] =
             timed(() -> noop(spark.sql("SELECT predict('tiny', features) FROM narrow")), tinyRows);
@@ -146,36 +145,9 @@ public final class PredictBenchmark {
     return 0;
   }
 
-  /** On a fresh thread, as a task would, so libtorch's per-thread settings start clean. */
-  private static long rawRows(ModelRunner runner, HostTensor ready, int rows) {
-    Thread worker =
-        new Thread(
-            () -> {
-              for (int done = 0; done < rows; done += BATCH) {
-                runner.run("forward", List.of(ready)).close();
-              }
-            });
-    worker.start();
-    try {
-      worker.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return rows;
-  }
-
   private static double timed(LongSupplier body, int rows) {
     long begin = System.nanoTime();
     body.getAsLong();
     return rows / ((System.nanoTime() - begin) / 1e9);
-  }
-
-  private static HostTensor readyTensor() {
-    ByteBuffer buffer = HostTensor.allocate((long) BATCH * 512 * 4);
-    for (int i = 0; i < BATCH * 512; i++) {
-      buffer.putFloat(i * 4, (float) Math.sin(i));
-    }
-    return new HostTensor(DType.FLOAT32, new long[] {BATCH, 512}, buffer);
   }
 }
