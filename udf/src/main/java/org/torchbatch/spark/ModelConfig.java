@@ -96,6 +96,22 @@ public record ModelConfig(
         conf.get(key + "sha256"));
   }
 
+  /** A value that equals for equal settings (records compare arrays by identity). */
+  String key() {
+    return String.join(
+        "|",
+        name,
+        path,
+        method,
+        String.valueOf(batchSize),
+        device,
+        String.valueOf(outputs),
+        String.valueOf(nullPolicy),
+        shapes.stream().map(Arrays::toString).toList().toString(),
+        String.valueOf(dtypes),
+        String.valueOf(sha256));
+  }
+
   /** The row shape configured for argument {@code position}, or null. */
   public long[] shape(int position) {
     return position < shapes.size() ? shapes.get(position) : null;

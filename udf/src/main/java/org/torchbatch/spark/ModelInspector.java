@@ -46,7 +46,7 @@ public final class ModelInspector {
       Configuration hadoopConf) {
     Path local = ArchiveFiles.local(config.path(), hadoopConf);
     String sha256 = ArchiveDigest.sha256(local);
-    String key = config + "|" + sha256 + "|" + argumentNames + "|" + argumentTypes;
+    String key = config.key() + "|" + sha256 + "|" + argumentNames + "|" + argumentTypes;
     return PREPARED.computeIfAbsent(
         key, unused -> inspect(config, argumentNames, argumentTypes, local, sha256));
   }

@@ -171,6 +171,16 @@ class PredictSqlTest extends SparkTestBase {
   }
 
   @Test
+  void theSameCallTwiceRunsTheModelOnce() {
+    Dataset<Row> query =
+        spark.sql("SELECT predict(features) AS a, predict(features)[0] AS b FROM t");
+    BatchPredict node =
+        (BatchPredict)
+            query.queryExecution().optimizedPlan().find(p -> p instanceof BatchPredict).get();
+    assertThat(node.calls().size()).isEqualTo(1);
+  }
+
+  @Test
   void pinnedSha256MustMatch() {
     declare("pinned", "path", Fixtures.archive("linear_traced").toString());
     declare("pinned", "shapes", "4");
