@@ -1,0 +1,117 @@
+package org.torchbatch.e2e;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+
+/** The e2e cluster from {@code e2e/cluster}: starts it, submits jobs to it, stops it. */
+final class Cluster implements AutoCloseable {
+  private final Path root = Path.of(System.getProperty("torchbatch.root")).toAbsolutePath();
+  private final Path sparkHome = Path.of(System.getProperty("spark.home"));
+  private final Path logs = root.resolve("e2e/target/submits");
+  final String master;
+  final String hdfs;
+  final long startSeconds;
+  private int submits;
+
+  Cluster() throws Exception {
+    Files.createDirectories(logs);
+    Process start = script("start").start();
+    String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (start.waitFor() != 0) {
+      throw new IllegalStateException("e2e/cluster start failed:\n" + out);
+    }
+    Properties env = new Properties();
+    try (InputStream in = Files.newInputStream(root.resolve("e2e/target/cluster/cluster.env"))) {
+      env.load(in);
+    }
+    master = env.getProperty("SPARK_MASTER");
+    hdfs = env.getProperty("HDFS");
+    startSeconds = Long.parseLong(env.getProperty("STARTED_IN_SECONDS"));
+  }
+
+  private ProcessBuilder script(String command) {
+    return new ProcessBuilder(root.resolve("e2e/cluster").toString(), command)
+        .redirectErrorStream(true);
+  }
+
+  FileSystem fs() throws IOException {
+    return FileSystem.get(URI.create(hdfs), new Configuration());
+  }
+
+  /** The result of one spark-submit: its exit code and everything it printed. */
+  record Submit(int exitCode, String output, long seconds) {}
+
+  /** Runs {@code spark-submit} (org.apache.spark.deploy.SparkSubmit, as bin/spark-submit does). */
+  Submit submit(String deployMode, List<String> sparkConf, String... jobArgs) throws Exception {
+    String opens =
+        "--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
+            + " --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
+            + " --add-opens=java.base/java.lang.invoke=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true";
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx768m"));
+    command.addAll(List.of(opens.split(" ")));
+    command.addAll(
+        List.of(
+            "-cp",
+            sparkHome.resolve("conf") + ":" + sparkHome.resolve("jars") + "/*",
+            "org.apache.spark.deploy.SparkSubmit",
+            "--master",
+            master,
+            "--deploy-mode",
+            deployMode,
+            "--class",
+            "org.torchbatch.job.TorchbatchJob",
+            "--conf",
+            "spark.executor.memory=768m",
+            "--conf",
+            "spark.executor.cores=1",
+            "--conf",
+            "spark.driver.memory=768m",
+            "--conf",
+            "spark.executor.extraJavaOptions=" + opens,
+            "--conf",
+            "spark.driver.extraJavaOptions=" + opens,
+            "--conf",
+            "spark.executorEnv.DJL_OFFLINE=true",
+            "--conf",
+            "spark.standalone.submit.waitAppCompletion=true"));
+    for (String conf : sparkConf) {
+      command.addAll(List.of("--conf", conf));
+    }
+    command.add(root.resolve("spark-job/target/torchbatch-job.jar").toString());
+    command.addAll(List.of(jobArgs));
+    Path log = logs.resolve("submit-" + (++submits) + ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("SPARK_HOME", sparkHome.toString());
+    builder.environment().put("SPARK_SCALA_VERSION", "2.13");
+    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    builder.environment().put("SPARK_LOCAL_HOSTNAME", "127.0.0.1");
+    long begin = System.nanoTime();
+    Process process = builder.start();
+    if (!process.waitFor(6, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("spark-submit timed out; log " + log);
+    }
+    return new Submit(
+        process.exitValue(), Files.readString(log), (System.nanoTime() - begin) / 1_000_000_000);
+  }
+
+  Path root() {
+    return root;
+  }
+
+  @Override
+  public void close() throws Exception {
+    script("stop").inheritIO().start().waitFor();
+  }
+}
