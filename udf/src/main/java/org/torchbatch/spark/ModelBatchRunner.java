@@ -6,6 +6,8 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.torchbatch.bridge.BatchDecoder;
 import org.torchbatch.bridge.BatchEncoder;
 import org.torchbatch.bridge.EncodedBatch;
@@ -24,6 +26,7 @@ import org.torchbatch.runtime.engine.TorchEngine;
  * the bridge both ways. One per model per task; closing it releases the model handle.
  */
 public final class ModelBatchRunner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelBatchRunner.class);
   private final PreparedModel model;
   private final ModelHandle handle;
   private final ModelRunner runner;
@@ -44,6 +47,12 @@ public final class ModelBatchRunner implements AutoCloseable {
     Path archive = model.source().localCopy(hadoopConf);
     DeviceSpec device =
         DeviceChoice.choose(model.config().device(), taskGpus, gpuCount(model.config().device()));
+    LOG.info(
+        "Model '{}' runs on {} (device={}, task GPU addresses {})",
+        model.name(),
+        device,
+        model.config().device(),
+        taskGpus);
     long loadsBefore = ModelCache.shared().loads();
     long loadMillisBefore = ModelCache.shared().loadMillis();
     this.handle = ModelCache.shared().acquire(archive, device);
