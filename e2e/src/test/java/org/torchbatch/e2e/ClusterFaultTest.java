@@ -240,4 +240,34 @@ class ClusterFaultTest {
           .containsPattern("runs on cpu \\(device=cpu, task GPU addresses \\[[01]\\]\\)");
     }
   }
+
+  @Test
+  @Order(4)
+  void stoppedWorkerDoesNotLoseOrDuplicateRows() throws Exception {
+    String output = cluster.hdfs + "/data/after-worker-stop";
+    CompletableFuture<Cluster.Submit> job =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return slowJob(output);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    long since = System.currentTimeMillis();
+    Optional<ProcessHandle> executor = Optional.empty();
+    for (int i = 0; i < 600 && executor.isEmpty() && !job.isDone(); i++) {
+      Thread.sleep(100);
+      executor = executorRunningTasks(since);
+    }
+    assertThat(executor).as("an executor running the model").isPresent();
+    ProcessHandle worker = executor.get().parent().orElseThrow();
+    assertThat(worker.info().commandLine().orElse("")).contains("deploy.worker.Worker");
+    worker.destroy();
+    Cluster.Submit done = job.get();
+    assertThat(done.exitCode()).as(done.output()).isZero();
+    assertThat(done.output())
+        .containsPattern("(?i)(lost executor|executor \\S+ removed|worker .* removed)");
+    assertEveryRowOnce(output);
+  }
 }
