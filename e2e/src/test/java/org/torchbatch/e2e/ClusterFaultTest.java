@@ -14,6 +14,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestReporter;
 import org.torchbatch.runtime.cli.ExitCodes;
 
 /** Executors and workers that die mid-job, bad rows and failing models, GPU scheduling shape. */
@@ -176,7 +177,8 @@ class ClusterFaultTest {
 
   @Test
   @Order(2)
-  void killedExecutorDoesNotLoseOrDuplicateRows() throws Exception {
+  void killedExecutorDoesNotLoseOrDuplicateRows(TestReporter report) throws Exception {
+    report.publishEntry("clusterStartSeconds", String.valueOf(cluster.startSeconds));
     String output = cluster.hdfs + "/data/after-kill";
     CompletableFuture<Cluster.Submit> job =
         CompletableFuture.supplyAsync(
@@ -196,6 +198,7 @@ class ClusterFaultTest {
     assertThat(executor).as("an executor running the model").isPresent();
     executor.get().destroyForcibly();
     Cluster.Submit done = job.get();
+    report.publishEntry("jobSecondsWithKilledExecutor", String.valueOf(done.seconds()));
     assertThat(done.exitCode()).as(done.output()).isZero();
     assertThat(done.output())
         .containsPattern("(?i)executor \\S+ removed: Command exited with code 137");

@@ -16,6 +16,8 @@ import org.apache.spark.sql.types.StructType;
 import org.torchbatch.runtime.TorchbatchException;
 import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.spark.ModelConfig;
+import org.torchbatch.spark.ModelInspector;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Reads a table, adds the model's predictions through SQL {@code predict} (the same batched
@@ -38,6 +40,14 @@ final class PredictJob {
   RunSummary run(boolean dryRun) {
     long begin = System.nanoTime();
     declareModel();
+    // the archive first: an unusable model must fail before reading the input starts any task
+    analyse(
+        () -> {
+          ModelInspector.checkArchive(
+              ModelConfig.parse(MODEL, CollectionConverters.asJava(spark.conf().getAll())),
+              spark.sparkContext().hadoopConfiguration());
+          return null;
+        });
     Dataset<Row> input = readInput();
     Dataset<Row> result = predictions(input);
     OutputTarget target =

@@ -37,6 +37,15 @@ public final class ModelInspector {
   private ModelInspector() {}
 
   /**
+   * Checks what can be checked without the input's schema: the archive is a usable TorchScript
+   * archive (and matches a pinned sha256) and has the method. Cheap; runs no Spark job.
+   */
+  public static void checkArchive(ModelConfig config, Configuration hadoopConf) {
+    Path local = ArchiveFiles.local(config.path(), hadoopConf);
+    ArchiveReader.read(local).requireMethod(config.method());
+  }
+
+  /**
    * @param argumentNames how errors name each argument (the column, or the expression's SQL)
    */
   public static PreparedModel prepare(
