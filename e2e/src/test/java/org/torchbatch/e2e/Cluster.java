@@ -110,6 +110,70 @@ final class Cluster implements AutoCloseable {
     return root;
   }
 
+  /** Copies a fixture archive to {@code hdfs:///models/FILE} and returns its URI. */
+  String uploadFixture(String file) throws IOException {
+    String target = hdfs + "/models/" + file;
+    fs().copyFromLocalFile(
+            new org.apache.hadoop.fs.Path(
+                root.resolve("graph-runtime/src/test/resources/fixtures/" + file).toString()),
+            new org.apache.hadoop.fs.Path(target));
+    return target;
+  }
+
+  /**
+   * Writes {@code rows} rows of (id, features) as Parquet on HDFS, through {@code torchbatch sql}.
+   */
+  String writeInput(String name, String featuresSql, int rows, int partitions) throws Exception {
+    String path = hdfs + "/data/" + name;
+    Submit made =
+        submit(
+            "client",
+            List.of(),
+            "sql",
+            "INSERT OVERWRITE DIRECTORY '"
+                + path
+                + "' USING parquet SELECT id, "
+                + featuresSql
+                + " AS features FROM range(0, "
+                + rows
+                + ", 1, "
+                + partitions
+                + ")");
+    if (made.exitCode() != 0) {
+      throw new IllegalStateException("could not write the input:\n" + made.output());
+    }
+    return path;
+  }
+
+  /**
+   * {@code torchbatch predict} of {@code features}, keeping {@code id}, plus {@code extra} options.
+   */
+  Submit predict(
+      String deployMode,
+      List<String> sparkConf,
+      String model,
+      String input,
+      String output,
+      String... extra)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "predict",
+                "--model",
+                model,
+                "--arg",
+                "features",
+                "--keep",
+                "id",
+                "--input",
+                input,
+                "--output",
+                output));
+    args.addAll(List.of(extra));
+    return submit(deployMode, sparkConf, args.toArray(new String[0]));
+  }
+
   @Override
   public void close() throws Exception {
     script("stop").inheritIO().start().waitFor();

@@ -2,6 +2,7 @@ package org.torchbatch.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,32 +29,11 @@ class ClusterFaultTest {
   @BeforeAll
   static void start() throws Exception {
     cluster = new Cluster();
-    Path fixtures = cluster.root().resolve("graph-runtime/src/test/resources/fixtures");
-    model = cluster.hdfs + "/models/mlp_small.pt";
-    cluster
-        .fs()
-        .copyFromLocalFile(
-            new org.apache.hadoop.fs.Path(fixtures.resolve("mlp_small.pt").toString()),
-            new org.apache.hadoop.fs.Path(model));
-    cluster
-        .fs()
-        .copyFromLocalFile(
-            new org.apache.hadoop.fs.Path(fixtures.resolve("calls_unused.pt").toString()),
-            new org.apache.hadoop.fs.Path(cluster.hdfs + "/models/calls_unused.pt"));
-    input = cluster.hdfs + "/data/input";
-    Cluster.Submit made =
-        cluster.submit(
-            "client",
-            List.of(),
-            "sql",
-            "INSERT OVERWRITE DIRECTORY '"
-                + input
-                + "' USING parquet SELECT id,"
-                + " IF(id % 1000 = 7, NULL, transform(sequence(1, 512), i -> CAST(sin(id * 0.37 + i) AS FLOAT))) AS features"
-                + " FROM range(0, "
-                + ROWS
-                + ", 1, 8)");
-    assertThat(made.exitCode()).as(made.output()).isZero();
+    model = cluster.uploadFixture("mlp_small.pt");
+    cluster.uploadFixture("calls_unused.pt");
+    input =
+        cluster.writeInput(
+            "input", "IF(id % 1000 = 7, NULL, " + ClusterJobTest.FEATURES + ")", ROWS, 8);
   }
 
   @AfterAll
@@ -63,27 +43,71 @@ class ClusterFaultTest {
     }
   }
 
-  private static Cluster.Submit slowJob(String output) throws Exception {
-    return cluster.submit(
-        "client",
-        List.of(),
-        "predict",
-        "--model",
-        model,
-        "--arg",
-        "features",
-        "--keep",
-        "id",
-        "--input",
-        input,
-        "--output",
-        output,
-        "--batch-size",
-        "8",
-        "--null-policy",
-        "null",
-        "--mode",
-        "overwrite");
+  /** A job slow enough (batches of 8 rows) to be interrupted while its tasks run. */
+  private static CompletableFuture<Cluster.Submit> startSlowJob(String output) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return cluster.predict(
+                "client",
+                List.of(),
+                model,
+                input,
+                output,
+                "--batch-size",
+                "8",
+                "--null-policy",
+                "null",
+                "--mode",
+                "overwrite");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  /** An executor of the job, once a task on it has set up its model. */
+  private static ProcessHandle executorRunningTasks(CompletableFuture<Cluster.Submit> job)
+      throws Exception {
+    long since = System.currentTimeMillis();
+    for (int i = 0; i < 600 && !job.isDone(); i++) {
+      Optional<ProcessHandle> executor = executorOfAppStartedAfter(since);
+      if (executor.isPresent()) {
+        return executor.get();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no executor ran the model while the job ran");
+  }
+
+  private static Optional<ProcessHandle> executorOfAppStartedAfter(long since) throws IOException {
+    try (Stream<Path> logs = Files.walk(cluster.root().resolve("e2e/target/cluster"))) {
+      Optional<String> app =
+          logs.filter(p -> p.getFileName().toString().equals("stderr"))
+              .filter(p -> p.toFile().lastModified() >= since)
+              .filter(p -> read(p).contains("runs on cpu"))
+              .map(p -> p.getParent().getParent().getFileName().toString())
+              .findFirst();
+      return app.flatMap(
+          id ->
+              ProcessHandle.allProcesses()
+                  .filter(
+                      p ->
+                          p.info()
+                              .commandLine()
+                              .orElse("")
+                              .contains("CoarseGrainedExecutorBackend"))
+                  .filter(p -> p.info().commandLine().orElse("").contains(id))
+                  .findFirst());
+    }
+  }
+
+  private static String read(Path path) {
+    try {
+      return Files.readString(path);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private static void assertEveryRowOnce(String output) throws Exception {
@@ -97,58 +121,12 @@ class ClusterFaultTest {
     assertThat(check.output()).contains(ROWS + " | " + ROWS + " | " + (ROWS - ROWS / 1000));
   }
 
-  /**
-   * An executor JVM of an application started after {@code since}, once a task on it has set up its
-   * model (its stderr says where the model runs).
-   */
-  private static Optional<ProcessHandle> executorRunningTasks(long since) throws Exception {
-    Path work = cluster.root().resolve("e2e/target/cluster");
-    try (Stream<Path> logs = Files.walk(work)) {
-      Optional<String> app =
-          logs.filter(p -> p.getFileName().toString().equals("stderr"))
-              .filter(p -> p.toFile().lastModified() >= since)
-              .filter(p -> read(p).contains("runs on cpu"))
-              .map(p -> p.getParent().getParent().getFileName().toString())
-              .findFirst();
-      if (app.isEmpty()) {
-        return Optional.empty();
-      }
-      return ProcessHandle.allProcesses()
-          .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
-          .filter(p -> p.info().commandLine().orElse("").contains(app.get()))
-          .findFirst();
-    }
-  }
-
-  private static String read(Path path) {
-    try {
-      return Files.readString(path);
-    } catch (java.io.IOException e) {
-      return "";
-    }
-  }
-
   @Test
   @Order(1)
   void nullsFollowThePolicyAndAThrowingModelKeepsThePreviousOutput() throws Exception {
     String output = cluster.hdfs + "/data/kept";
     Cluster.Submit first =
-        cluster.submit(
-            "client",
-            List.of(),
-            "predict",
-            "--model",
-            model,
-            "--arg",
-            "features",
-            "--keep",
-            "id",
-            "--input",
-            input,
-            "--output",
-            output,
-            "--null-policy",
-            "null");
+        cluster.predict("client", List.of(), model, input, output, "--null-policy", "null");
     assertThat(first.exitCode()).as(first.output()).isZero();
     assertEveryRowOnce(output);
     Cluster.Submit failing =
@@ -180,23 +158,8 @@ class ClusterFaultTest {
   void killedExecutorDoesNotLoseOrDuplicateRows(TestReporter report) throws Exception {
     report.publishEntry("clusterStartSeconds", String.valueOf(cluster.startSeconds));
     String output = cluster.hdfs + "/data/after-kill";
-    CompletableFuture<Cluster.Submit> job =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return slowJob(output);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    long since = System.currentTimeMillis();
-    Optional<ProcessHandle> executor = Optional.empty();
-    for (int i = 0; i < 600 && executor.isEmpty() && !job.isDone(); i++) {
-      Thread.sleep(100);
-      executor = executorRunningTasks(since);
-    }
-    assertThat(executor).as("an executor running the model").isPresent();
-    executor.get().destroyForcibly();
+    CompletableFuture<Cluster.Submit> job = startSlowJob(output);
+    executorRunningTasks(job).destroyForcibly();
     Cluster.Submit done = job.get();
     report.publishEntry("jobSecondsWithKilledExecutor", String.valueOf(done.seconds()));
     assertThat(done.exitCode()).as(done.output()).isZero();
@@ -210,31 +173,22 @@ class ClusterFaultTest {
   void tasksReceiveGpuAddressesFromSparkAndRunOnCpuWhenForced() throws Exception {
     String output = cluster.hdfs + "/data/gpu-shape";
     Cluster.Submit job =
-        cluster.submit(
+        cluster.predict(
             "client",
             List.of(
                 "spark.executor.resource.gpu.amount=1",
                 "spark.task.resource.gpu.amount=1",
                 "spark.executor.resource.gpu.discoveryScript="
                     + cluster.root().resolve("e2e/fake-gpus.sh")),
-            "predict",
-            "--model",
             model,
-            "--arg",
-            "features",
-            "--keep",
-            "id",
-            "--input",
             input,
-            "--output",
             output,
             "--device",
             "cpu",
             "--null-policy",
             "null");
     assertThat(job.exitCode()).as(job.output()).isZero();
-    Path work = cluster.root().resolve("e2e/target/cluster");
-    try (Stream<Path> logs = Files.walk(work)) {
+    try (Stream<Path> logs = Files.walk(cluster.root().resolve("e2e/target/cluster"))) {
       String executorLogs =
           logs.filter(p -> p.getFileName().toString().equals("stderr"))
               .map(ClusterFaultTest::read)
@@ -246,28 +200,14 @@ class ClusterFaultTest {
 
   @Test
   @Order(4)
-  void stoppedWorkerDoesNotLoseOrDuplicateRows() throws Exception {
+  void stoppedWorkerDoesNotLoseOrDuplicateRows(TestReporter report) throws Exception {
     String output = cluster.hdfs + "/data/after-worker-stop";
-    CompletableFuture<Cluster.Submit> job =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return slowJob(output);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    long since = System.currentTimeMillis();
-    Optional<ProcessHandle> executor = Optional.empty();
-    for (int i = 0; i < 600 && executor.isEmpty() && !job.isDone(); i++) {
-      Thread.sleep(100);
-      executor = executorRunningTasks(since);
-    }
-    assertThat(executor).as("an executor running the model").isPresent();
-    ProcessHandle worker = executor.get().parent().orElseThrow();
+    CompletableFuture<Cluster.Submit> job = startSlowJob(output);
+    ProcessHandle worker = executorRunningTasks(job).parent().orElseThrow();
     assertThat(worker.info().commandLine().orElse("")).contains("deploy.worker.Worker");
     worker.destroy();
     Cluster.Submit done = job.get();
+    report.publishEntry("jobSecondsWithStoppedWorker", String.valueOf(done.seconds()));
     assertThat(done.exitCode()).as(done.output()).isZero();
     assertThat(done.output())
         .containsPattern("(?i)(lost executor|executor \\S+ removed|worker .* removed)");

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +24,8 @@ import org.torchbatch.runtime.engine.ModelOutputs;
 /** The shaded job jar through spark-submit on a standalone cluster (2 workers) with HDFS. */
 class ClusterJobTest {
   private static final int ROWS = 20_000;
+  static final String FEATURES =
+      "transform(sequence(1, 512), i -> CAST(sin(id * 0.37 + i) AS FLOAT))";
   private static Cluster cluster;
   private static String model;
   private static String input;
@@ -32,32 +33,9 @@ class ClusterJobTest {
   @BeforeAll
   static void start() throws Exception {
     cluster = new Cluster();
-    System.out.printf(
-        "e2e cluster started in %d s: %s, %s%n",
-        cluster.startSeconds, cluster.master, cluster.hdfs);
-    FileSystem fs = cluster.fs();
-    Path fixtures = cluster.root().resolve("graph-runtime/src/test/resources/fixtures");
-    model = cluster.hdfs + "/models/mlp_small.pt";
-    fs.copyFromLocalFile(
-        new org.apache.hadoop.fs.Path(fixtures.resolve("mlp_small.pt").toString()),
-        new org.apache.hadoop.fs.Path(model));
-    fs.copyFromLocalFile(
-        new org.apache.hadoop.fs.Path(fixtures.resolve("state_dict.pt").toString()),
-        new org.apache.hadoop.fs.Path(cluster.hdfs + "/models/state_dict.pt"));
-    input = cluster.hdfs + "/data/input";
-    Cluster.Submit made =
-        cluster.submit(
-            "client",
-            List.of(),
-            "sql",
-            "INSERT OVERWRITE DIRECTORY '"
-                + input
-                + "' USING parquet SELECT id,"
-                + " transform(sequence(1, 512), i -> CAST(sin(id * 0.37 + i) AS FLOAT)) AS features"
-                + " FROM range(0, "
-                + ROWS
-                + ", 1, 4)");
-    assertThat(made.exitCode()).as(made.output()).isZero();
+    model = cluster.uploadFixture("mlp_small.pt");
+    cluster.uploadFixture("state_dict.pt");
+    input = cluster.writeInput("input", FEATURES, ROWS, 4);
   }
 
   @AfterAll
@@ -67,6 +45,10 @@ class ClusterJobTest {
     }
   }
 
+  private static org.apache.hadoop.fs.Path hdfsPath(String uri) {
+    return new org.apache.hadoop.fs.Path(uri);
+  }
+
   @Test
   void clientModeJobOnHdfsPredictsEveryRowOnceWithOneLoadPerExecutor(TestReporter report)
       throws Exception {
@@ -74,25 +56,10 @@ class ClusterJobTest {
     String output = cluster.hdfs + "/data/client-output";
     Path summary = Files.createTempFile("summary", ".json");
     Cluster.Submit job =
-        cluster.submit(
-            "client",
-            List.of(),
-            "predict",
-            "--model",
-            model,
-            "--arg",
-            "features",
-            "--keep",
-            "id",
-            "--input",
-            input,
-            "--output",
-            output,
-            "--summary",
-            summary.toString());
+        cluster.predict("client", List.of(), model, input, output, "--summary", summary.toString());
     report.publishEntry("clientModeJobSeconds", String.valueOf(job.seconds()));
     assertThat(job.exitCode()).as(job.output()).isZero();
-    assertThat(cluster.fs().exists(new org.apache.hadoop.fs.Path(output + "/_SUCCESS"))).isTrue();
+    assertThat(cluster.fs().exists(hdfsPath(output + "/_SUCCESS"))).isTrue();
 
     JsonNode json = new ObjectMapper().readTree(summary.toFile());
     assertThat(json.path("rowsOut").asLong()).isEqualTo(ROWS);
@@ -147,47 +114,21 @@ class ClusterJobTest {
   @Test
   void clusterModeJob(TestReporter report) throws Exception {
     String output = cluster.hdfs + "/data/cluster-output";
-    Cluster.Submit job =
-        cluster.submit(
-            "cluster",
-            List.of(),
-            "predict",
-            "--model",
-            model,
-            "--arg",
-            "features",
-            "--keep",
-            "id",
-            "--input",
-            input,
-            "--output",
-            output);
+    Cluster.Submit job = cluster.predict("cluster", List.of(), model, input, output);
     report.publishEntry("clusterModeJobSeconds", String.valueOf(job.seconds()));
     assertThat(job.exitCode()).as(job.output()).isZero();
-    assertThat(cluster.fs().exists(new org.apache.hadoop.fs.Path(output + "/_SUCCESS"))).isTrue();
+    assertThat(cluster.fs().exists(hdfsPath(output + "/_SUCCESS"))).isTrue();
   }
 
   @Test
-  void unusableArchiveExitsWithValidationCodeAndWritesNothing() throws Exception {
+  void unusableArchiveExitsWithValidationCodeBeforeAnySparkJobAndWritesNothing() throws Exception {
     String output = cluster.hdfs + "/data/never";
-    // a path input would make Spark infer its schema with a job; the archive is checked before
     Cluster.Submit job =
-        cluster.submit(
-            "client",
-            List.of(),
-            "predict",
-            "--model",
-            cluster.hdfs + "/models/state_dict.pt",
-            "--arg",
-            "features",
-            "--input",
-            input,
-            "--output",
-            output);
+        cluster.predict("client", List.of(), cluster.hdfs + "/models/state_dict.pt", input, output);
     assertThat(job.exitCode()).as(job.output()).isEqualTo(ExitCodes.USAGE);
     assertThat(job.output()).contains("torch.save() file");
     assertThat(job.output()).as("no Spark job started").doesNotContain("Starting job");
-    assertThat(cluster.fs().exists(new org.apache.hadoop.fs.Path(output))).isFalse();
+    assertThat(cluster.fs().exists(hdfsPath(output))).isFalse();
   }
 
   /** graph-runtime's own prediction for one generated row. */
