@@ -106,6 +106,15 @@ final class Cluster implements AutoCloseable {
         process.exitValue(), Files.readString(log), (System.nanoTime() - begin) / 1_000_000_000);
   }
 
+  /**
+   * Records a timing in the test report: as a JUnit report entry and on the test's output, which
+   * Surefire keeps in {@code surefire-reports/<test>-output.txt}.
+   */
+  static void record(org.junit.jupiter.api.TestReporter report, String key, long seconds) {
+    report.publishEntry(key, String.valueOf(seconds));
+    System.out.println("e2e timing: " + key + " = " + seconds + " s");
+  }
+
   Path root() {
     return root;
   }

@@ -156,12 +156,12 @@ class ClusterFaultTest {
   @Test
   @Order(2)
   void killedExecutorDoesNotLoseOrDuplicateRows(TestReporter report) throws Exception {
-    report.publishEntry("clusterStartSeconds", String.valueOf(cluster.startSeconds));
+    Cluster.record(report, "clusterStartSeconds", cluster.startSeconds);
     String output = cluster.hdfs + "/data/after-kill";
     CompletableFuture<Cluster.Submit> job = startSlowJob(output);
     executorRunningTasks(job).destroyForcibly();
     Cluster.Submit done = job.get();
-    report.publishEntry("jobSecondsWithKilledExecutor", String.valueOf(done.seconds()));
+    Cluster.record(report, "jobSecondsWithKilledExecutor", done.seconds());
     assertThat(done.exitCode()).as(done.output()).isZero();
     assertThat(done.output())
         .containsPattern("(?i)executor \\S+ removed: Command exited with code 137");
@@ -207,7 +207,7 @@ class ClusterFaultTest {
     assertThat(worker.info().commandLine().orElse("")).contains("deploy.worker.Worker");
     worker.destroy();
     Cluster.Submit done = job.get();
-    report.publishEntry("jobSecondsWithStoppedWorker", String.valueOf(done.seconds()));
+    Cluster.record(report, "jobSecondsWithStoppedWorker", done.seconds());
     assertThat(done.exitCode()).as(done.output()).isZero();
     assertThat(done.output())
         .containsPattern("(?i)(lost executor|executor \\S+ removed|worker .* removed)");

@@ -52,12 +52,12 @@ class ClusterJobTest {
   @Test
   void clientModeJobOnHdfsPredictsEveryRowOnceWithOneLoadPerExecutor(TestReporter report)
       throws Exception {
-    report.publishEntry("clusterStartSeconds", String.valueOf(cluster.startSeconds));
+    Cluster.record(report, "clusterStartSeconds", cluster.startSeconds);
     String output = cluster.hdfs + "/data/client-output";
     Path summary = Files.createTempFile("summary", ".json");
     Cluster.Submit job =
         cluster.predict("client", List.of(), model, input, output, "--summary", summary.toString());
-    report.publishEntry("clientModeJobSeconds", String.valueOf(job.seconds()));
+    Cluster.record(report, "clientModeJobSeconds", job.seconds());
     assertThat(job.exitCode()).as(job.output()).isZero();
     assertThat(cluster.fs().exists(hdfsPath(output + "/_SUCCESS"))).isTrue();
 
@@ -115,7 +115,7 @@ class ClusterJobTest {
   void clusterModeJob(TestReporter report) throws Exception {
     String output = cluster.hdfs + "/data/cluster-output";
     Cluster.Submit job = cluster.predict("cluster", List.of(), model, input, output);
-    report.publishEntry("clusterModeJobSeconds", String.valueOf(job.seconds()));
+    Cluster.record(report, "clusterModeJobSeconds", job.seconds());
     assertThat(job.exitCode()).as(job.output()).isZero();
     assertThat(cluster.fs().exists(hdfsPath(output + "/_SUCCESS"))).isTrue();
   }
