@@ -1,5 +1,6 @@
 package org.torchbatch.job;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +18,7 @@ final class RunMetrics implements QueryExecutionListener, AutoCloseable {
   private final AtomicLong rows = new AtomicLong();
   private final AtomicLong nullRows = new AtomicLong();
   private final AtomicLong modelLoads = new AtomicLong();
+  private final CountDownLatch reported = new CountDownLatch(1);
 
   private RunMetrics(SparkSession spark) {
     this.spark = spark;
@@ -33,10 +35,13 @@ final class RunMetrics implements QueryExecutionListener, AutoCloseable {
     rows.addAndGet(PredictPlans.metric(qe.executedPlan(), "numOutputRows"));
     nullRows.addAndGet(PredictPlans.metric(qe.executedPlan(), "nullRows"));
     modelLoads.addAndGet(PredictPlans.metric(qe.executedPlan(), "modelLoads"));
+    reported.countDown();
   }
 
   @Override
-  public void onFailure(String funcName, QueryExecution qe, Exception exception) {}
+  public void onFailure(String funcName, QueryExecution qe, Exception exception) {
+    reported.countDown();
+  }
 
   long rows() {
     return rows.get();
@@ -54,9 +59,15 @@ final class RunMetrics implements QueryExecutionListener, AutoCloseable {
   public void close() {
     // listeners are told asynchronously: wait until Spark delivered this job's event
     try {
+      // the end of the write can reach the listener bus after save() returned: wait for it
+      if (!reported.await(60, TimeUnit.SECONDS)) {
+        LOG.warn("No end-of-query event within 60 s; the summary's row counts may be low");
+      }
       spark.sparkContext().listenerBus().waitUntilEmpty(TimeUnit.SECONDS.toMillis(30));
     } catch (TimeoutException e) {
       LOG.warn("Spark's listener bus did not drain in 30 s; the summary's row counts may be low");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       spark.listenerManager().unregister(this);
     }
