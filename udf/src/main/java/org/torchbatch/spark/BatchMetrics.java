@@ -4,5 +4,8 @@ package org.torchbatch.spark;
 public interface BatchMetrics {
   void batch(int rows, int nullRows, long modelNanos, long conversionNanos);
 
+  /** Time spent building a batch's Arrow input outside the runner (columnar input's copy). */
+  void inputCopied(long nanos);
+
   void modelLoaded(long loads, long loadMillis);
 }

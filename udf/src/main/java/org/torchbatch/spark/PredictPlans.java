@@ -7,13 +7,17 @@ import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
 import scala.jdk.javaapi.CollectionConverters;
 
-/** Finds the batch operators of an executed plan, inside adaptive execution's stages too. */
+/** Walks an executed plan, inside adaptive execution's stages too, for the batch operators. */
 public final class PredictPlans {
   private PredictPlans() {}
 
   public static List<BatchPredictExec> operators(SparkPlan plan) {
     List<BatchPredictExec> found = new ArrayList<>();
-    collect(plan, found);
+    for (SparkPlan node : nodes(plan)) {
+      if (node instanceof BatchPredictExec exec) {
+        found.add(exec);
+      }
+    }
     return found;
   }
 
@@ -22,10 +26,15 @@ public final class PredictPlans {
     return operators(plan).stream().mapToLong(op -> op.metrics().apply(name).value()).sum();
   }
 
-  private static void collect(SparkPlan plan, List<BatchPredictExec> found) {
-    if (plan instanceof BatchPredictExec exec) {
-      found.add(exec);
-    }
+  /** Every node of the plan, top down. */
+  public static List<SparkPlan> nodes(SparkPlan plan) {
+    List<SparkPlan> found = new ArrayList<>();
+    collect(plan, found);
+    return found;
+  }
+
+  private static void collect(SparkPlan plan, List<SparkPlan> found) {
+    found.add(plan);
     if (plan instanceof AdaptiveSparkPlanExec adaptive) {
       collect(adaptive.executedPlan(), found);
     } else if (plan instanceof QueryStageExec stage) {

@@ -1,13 +1,16 @@
 package org.torchbatch.spark;
 
 import java.nio.ByteOrder;
+import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.ForeignAllocation;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.spark.sql.execution.vectorized.OffHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 import org.apache.spark.sql.types.ArrayType;
@@ -20,7 +23,8 @@ import org.apache.spark.sql.vectorized.ColumnVector;
 /**
  * Copies a column of a Spark columnar batch (what the vectorized Parquet reader produces) into an
  * Arrow vector with bulk copies: one per batch for a column of numbers, one per batch for the
- * values of an array column whose rows are stored back to back. No rows are built on the way.
+ * values of an array column whose rows are stored back to back, and none for such values when Spark
+ * keeps them off the heap (spark.sql.columnVector.offheap.enabled). No rows are built.
  */
 final class SparkColumns {
   private SparkColumns() {}
@@ -43,7 +47,7 @@ final class SparkColumns {
             .createVector(allocator);
     try {
       if (type instanceof ArrayType array && column instanceof WritableColumnVector arrays) {
-        copyArrays((ListVector) vector, arrays, array.elementType(), rows);
+        copyArrays((ListVector) vector, arrays, array.elementType(), rows, allocator);
       } else if (type instanceof ArrayType array) {
         copyArraysRowByRow((ListVector) vector, column, array.elementType(), rows);
       } else {
@@ -61,7 +65,11 @@ final class SparkColumns {
   }
 
   private static void copyArrays(
-      ListVector list, WritableColumnVector arrays, DataType element, int rows) {
+      ListVector list,
+      WritableColumnVector arrays,
+      DataType element,
+      int rows,
+      BufferAllocator allocator) {
     list.setInitialCapacity(rows);
     list.allocateNew();
     ArrowBuf offsets = list.getOffsetBuffer();
@@ -78,6 +86,16 @@ final class SparkColumns {
     offsets.setInt((long) rows * ListVector.OFFSET_WIDTH, total);
     copyValidity(arrays, list.getValidityBuffer(), rows);
     BaseFixedWidthVector values = (BaseFixedWidthVector) list.getDataVector();
+    if (backToBack
+        && total > 0
+        && arrays.arrayData() instanceof OffHeapColumnVector offHeap
+        && !offHeap.hasDictionary()
+        && !offHeap.hasNull()) {
+      viewValues(values, offHeap, element, first, total, allocator);
+      list.setLastSet(rows - 1);
+      list.setValueCount(rows);
+      return;
+    }
     values.allocateNew(total);
     if (backToBack) {
       copyValues(arrays.arrayData(), element, first, values.getDataBuffer(), 0, total);
@@ -99,6 +117,39 @@ final class SparkColumns {
     values.setValueCount(total);
     list.setLastSet(rows - 1);
     list.setValueCount(rows);
+  }
+
+  /**
+   * Points {@code values} at Spark's off-heap array values instead of copying them: they stay valid
+   * until the reader's next batch, and the Arrow input is closed before that.
+   */
+  private static void viewValues(
+      BaseFixedWidthVector values,
+      OffHeapColumnVector source,
+      DataType element,
+      int first,
+      int count,
+      BufferAllocator allocator) {
+    int width = width(element);
+    try (ArrowBuf data =
+            allocator.wrapForeignAllocation(
+                new SparkMemory(
+                    source.valuesNativeAddress() + (long) first * width, (long) count * width));
+        ArrowBuf validity =
+            allocator.buffer(BitVectorHelper.getValidityBufferSizeFromCount(count))) {
+      validity.setOne(0, validity.capacity());
+      values.loadFieldBuffers(new ArrowFieldNode(count, 0), List.of(validity, data));
+    }
+  }
+
+  /** Memory Spark owns: Arrow only borrows it, so releasing it frees nothing. */
+  private static final class SparkMemory extends ForeignAllocation {
+    SparkMemory(long address, long size) {
+      super(size, address);
+    }
+
+    @Override
+    protected void release0() {}
   }
 
   /** Columns Spark builds other ways (constants, other sources): one bulk copy per row. */
@@ -159,7 +210,8 @@ final class SparkColumns {
   private static void copyValues(
       ColumnVector source, DataType type, int from, ArrowBuf target, int to, int count) {
     int width = width(type);
-    if (source instanceof OffHeapColumnVector offHeap) {
+    // dictionary-encoded values are ids until decoded: only plain values can be copied raw
+    if (source instanceof OffHeapColumnVector offHeap && !offHeap.hasDictionary()) {
       MemoryUtil.copyMemory(
           offHeap.valuesNativeAddress() + (long) from * width,
           target.memoryAddress() + (long) to * width,

@@ -20,6 +20,11 @@ final class SqlBatchMetrics implements BatchMetrics {
   }
 
   @Override
+  public void inputCopied(long nanos) {
+    metric("conversionTime").add(nanos);
+  }
+
+  @Override
   public void modelLoaded(long loads, long loadMillis) {
     metric("modelLoads").add(loads);
     metric("loadTime").add(loadMillis);

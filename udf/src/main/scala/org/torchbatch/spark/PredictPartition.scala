@@ -49,10 +49,12 @@ case class PredictPartition(
       val rows = input.numRows()
       val vectors: Array[ColumnVector] = calls.zip(runners).map { case (call, runner) =>
         val names = call.model.arguments().asScala.map(_.columns().get(0))
+        val began = System.nanoTime()
         val arguments = call.children.zip(names).map { case (attribute: Attribute, name) =>
           val column = input.column(childOutput.indexWhere(_.exprId == attribute.exprId))
           SparkColumns.toArrow(name, column, attribute.dataType, rows, allocator)
         }
+        sink.inputCopied(System.nanoTime() - began)
         val root = new VectorSchemaRoot(arguments.asJava)
         root.setRowCount(rows)
         try new ArrowColumnVector(runner.run(root)): ColumnVector finally root.close()

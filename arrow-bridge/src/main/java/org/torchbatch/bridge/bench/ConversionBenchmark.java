@@ -1,5 +1,6 @@
 package org.torchbatch.bridge.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -26,48 +27,67 @@ public final class ConversionBenchmark {
 
   private ConversionBenchmark() {}
 
+  /** One conversion's figures: GB/s of tensor data in each timed run. */
+  public record Result(String label, String path, Measurement gigabytesPerSecond) {}
+
   public static void main(String[] args) {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
-    try (BufferAllocator allocator = new RootAllocator()) {
-      RandomBatches random = new RandomBatches(allocator);
+    System.out.printf("%d rows per batch, median of 3 runs of %.1f s (min-max)%n%n", ROWS, seconds);
+    System.out.printf("%-52s  %-9s  %s%n", "conversion", "path", "GB/s of tensor data");
+    for (Result result : run(seconds)) {
+      Measurement gb = result.gigabytesPerSecond();
       System.out.printf(
-          "%d rows per batch, median of 3 runs of %.1f s (min-max)%n%n", ROWS, seconds);
-      System.out.printf("%-52s  %-9s  %s%n", "conversion", "path", "GB/s of tensor data");
-      encode(
-          allocator,
-          List.of(random.fixedFloatList("x", ROWS, 512)),
-          ArgumentSpec.of("x"),
-          "float32 fixed_size_list[512] -> [N, 512]",
-          seconds);
-      encode(
-          allocator,
-          List.of(random.floatList("x", ROWS, 512)),
-          ArgumentSpec.of("x"),
-          "float32 list[512] -> [N, 512]",
-          seconds);
-      encode(
-          allocator,
-          List.of(random.floatList("x", ROWS, 512)),
-          ArgumentSpec.of("x").as(DType.FLOAT64),
-          "float32 list[512] -> float64 [N, 512] (cast)",
-          seconds);
-      encode(
-          allocator,
-          List.of(random.longList("t", ROWS, 128)),
-          ArgumentSpec.of("t"),
-          "int64 list[128] -> [N, 128]",
-          seconds);
-      encode(
-          allocator,
-          List.of(random.floats("a", ROWS), random.floats("b", ROWS), random.floats("c", ROWS)),
-          ArgumentSpec.of("a", "b", "c"),
-          "three float32 scalar columns stacked -> [N, 3]",
-          seconds);
-      decode(allocator, seconds);
+          "%-52s  %-9s  %.2f (%.2f-%.2f)%n",
+          result.label(), result.path(), gb.median(), gb.min(), gb.max());
     }
   }
 
-  private static void encode(
+  /** Every conversion, each timed {@code seconds} per run after a warm-up. */
+  public static List<Result> run(double seconds) {
+    List<Result> results = new ArrayList<>();
+    try (BufferAllocator allocator = new RootAllocator()) {
+      RandomBatches random = new RandomBatches(allocator);
+      results.add(
+          encode(
+              allocator,
+              List.of(random.fixedFloatList("x", ROWS, 512)),
+              ArgumentSpec.of("x"),
+              "float32 fixed_size_list[512] -> [N, 512]",
+              seconds));
+      results.add(
+          encode(
+              allocator,
+              List.of(random.floatList("x", ROWS, 512)),
+              ArgumentSpec.of("x"),
+              "float32 list[512] -> [N, 512]",
+              seconds));
+      results.add(
+          encode(
+              allocator,
+              List.of(random.floatList("x", ROWS, 512)),
+              ArgumentSpec.of("x").as(DType.FLOAT64),
+              "float32 list[512] -> float64 [N, 512] (cast)",
+              seconds));
+      results.add(
+          encode(
+              allocator,
+              List.of(random.longList("t", ROWS, 128)),
+              ArgumentSpec.of("t"),
+              "int64 list[128] -> [N, 128]",
+              seconds));
+      results.add(
+          encode(
+              allocator,
+              List.of(random.floats("a", ROWS), random.floats("b", ROWS), random.floats("c", ROWS)),
+              ArgumentSpec.of("a", "b", "c"),
+              "three float32 scalar columns stacked -> [N, 3]",
+              seconds));
+      results.add(decode(allocator, seconds));
+    }
+    return results;
+  }
+
+  private static Result encode(
       BufferAllocator allocator,
       List<FieldVector> columns,
       ArgumentSpec argument,
@@ -87,11 +107,11 @@ public final class ConversionBenchmark {
               batch.tensors().get(0);
             }
           };
-      report(label, zeroCopy ? "zero-copy" : "copy", bytes, body, seconds);
+      return measure(label, zeroCopy ? "zero-copy" : "copy", bytes, body, seconds);
     }
   }
 
-  private static void decode(BufferAllocator allocator, double seconds) {
+  private static Result decode(BufferAllocator allocator, double seconds) {
     float[] values = new float[ROWS * 10];
     HostTensor output = HostTensor.ofFloats(values, ROWS, 10);
     NamedTensors outputs =
@@ -108,7 +128,7 @@ public final class ConversionBenchmark {
         };
     BatchDecoder decoder = new BatchDecoder(OutputLayout.of(outputs, List.of()), allocator);
     RowMask mask = RowMask.allRows(ROWS);
-    report(
+    return measure(
         "[N, 10] float32 output -> list<float> column",
         "copy",
         output.data().remaining(),
@@ -116,12 +136,14 @@ public final class ConversionBenchmark {
         seconds);
   }
 
-  private static void report(String label, String path, long bytes, Runnable body, double seconds) {
+  private static Result measure(
+      String label, String path, long bytes, Runnable body, double seconds) {
     Measurement.of(1, Math.min(0.5, seconds), 1, body);
     Measurement perSecond = Measurement.of(3, seconds, 1, body);
-    double gb = bytes / 1e9;
-    System.out.printf(
-        "%-52s  %-9s  %.2f (%.2f-%.2f)%n",
-        label, path, perSecond.median() * gb, perSecond.min() * gb, perSecond.max() * gb);
+    double[] gb = perSecond.rowsPerSecond().clone();
+    for (int i = 0; i < gb.length; i++) {
+      gb[i] *= bytes / 1e9;
+    }
+    return new Result(label, path, new Measurement(gb));
   }
 }

@@ -1,0 +1,281 @@
+package org.torchbatch.job.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.torchbatch.bridge.bench.ConversionBenchmark;
+import org.torchbatch.runtime.HostTensor;
+import org.torchbatch.runtime.bench.Measurement;
+import org.torchbatch.runtime.bench.RawRuns;
+import org.torchbatch.runtime.engine.DeviceSpec;
+import org.torchbatch.runtime.engine.ModelCache;
+import org.torchbatch.runtime.engine.ModelHandle;
+import org.torchbatch.runtime.engine.ModelRunner;
+import org.torchbatch.runtime.testing.Fixtures;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Every benchmark in one run on local[2], each figure a ratio of cases measured side by side:
+ * writes report.md and PNG charts to a new folder under {@code --out}. Not a test: {@code
+ * scripts/bench} runs it.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "torchbatch benchmarks")
+public final class BenchSuite implements Callable<Integer> {
+  private static final String RAW = "graph-runtime raw, mlp_small, batch 4096, 2 threads";
+  private static final String SQL = "SQL predict, mlp_small, cached data";
+  private static final String JOB = "job Parquet -> Parquet, mlp_small";
+  private static final String TINY_JOB = "job Parquet -> Parquet, tiny_mlp";
+  private static final String NO_MODEL = "same read + write, no model";
+  private static final String BATCHED = "SQL predict, tiny_mlp, cached data";
+  private static final String PER_ROW = "per-row Java UDF calling DJL, tiny_mlp";
+  private static final int WIDE = 512;
+  private static final int NARROW = 16;
+
+  @Option(names = "--rows", defaultValue = "2000000", description = "rows of the mlp_small job")
+  long rows;
+
+  @Option(names = "--sql-rows", defaultValue = "200000", description = "cached rows, mlp_small")
+  long sqlRows;
+
+  @Option(names = "--tiny-rows", defaultValue = "2000000", description = "rows of the tiny jobs")
+  long tinyRows;
+
+  @Option(names = "--udf-rows", defaultValue = "300000", description = "cached rows, per-row UDF")
+  long udfRows;
+
+  @Option(
+      names = "--memory-rows",
+      defaultValue = "10000000",
+      description = "rows of the long query whose memory is sampled")
+  long memoryRows;
+
+  @Option(names = "--batch-sizes", split = ",", defaultValue = "256,1024,4096,16384")
+  List<Integer> batchSizes;
+
+  @Option(names = "--repeats", defaultValue = "3", description = "rounds after a warm-up round")
+  int repeats;
+
+  @Option(
+      names = "--only",
+      split = ",",
+      defaultValue = "cases,batch,phases,conversions,memory",
+      description = "sections to run: ${DEFAULT-VALUE}")
+  Set<String> sections;
+
+  @Option(names = "--data", defaultValue = "target/bench-data", description = "input Parquet")
+  Path data;
+
+  @Option(names = "--out", defaultValue = "bench-results", description = "reports go here")
+  Path out;
+
+  private SparkSession spark;
+  private Path mlp;
+  private Path tiny;
+  private Path folder;
+  private Report report;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchSuite()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    folder =
+        Files.createDirectories(
+            out.resolve(
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+    spark = BenchSession.start();
+    mlp = Fixtures.archive("mlp_small");
+    tiny = Fixtures.archive("tiny_mlp");
+    spark.conf().set("spark.torchbatch.model.mlp.path", mlp.toString());
+    spark.conf().set("spark.torchbatch.model.tiny.path", tiny.toString());
+    spark.conf().set("spark.torchbatch.model.tiny.shapes", String.valueOf(NARROW));
+    report = new Report(folder.resolve("report.md"), "torchbatch benchmarks", setup());
+    if (sections.contains("cases")) {
+      cases();
+    }
+    if (sections.contains("batch")) {
+      batchSizes();
+    }
+    if (sections.contains("phases")) {
+      phases();
+    }
+    if (sections.contains("conversions")) {
+      System.out.println("Conversions:");
+      report.conversions(ConversionBenchmark.run(1.0));
+      report.write();
+    }
+    if (sections.contains("memory")) {
+      memory();
+    }
+    spark.stop();
+    System.out.println("Report: " + folder.resolve("report.md"));
+    return 0;
+  }
+
+  /** Cases 1-5 of the issue, side by side, and the ratios they are judged by. */
+  private void cases() throws Exception {
+    String wide = BenchData.parquet(spark, data, rows, WIDE);
+    String narrow = BenchData.parquet(spark, data, tinyRows, NARROW);
+    BenchData.cached(spark, "wide", sqlRows, WIDE);
+    BenchData.cached(spark, "narrow", udfRows, NARROW);
+    RowUdf.register(spark, "rowpredict", tiny);
+    String output = folder.resolve("job-output").toString();
+    Map<String, Measurement> measured;
+    try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
+      ModelRunner runner = handle.newRunner(2);
+      HostTensor ready = RawRuns.readyTensor(4096, WIDE);
+      System.out.println("Cases, side by side:");
+      measured =
+          new SideBySide()
+              .add(RAW, sqlRows, () -> RawRuns.rowsPerSecond(runner, ready, (int) sqlRows))
+              .add(SQL, sqlRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
+              .add(JOB, rows, () -> Jobs.predict(mlp.toString(), WIDE, wide, output))
+              .add(TINY_JOB, tinyRows, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
+              .add(NO_MODEL, tinyRows, () -> Jobs.copy(spark, narrow, output))
+              .add(BATCHED, udfRows, () -> Jobs.drain(spark.sql(query("tiny", "narrow"))))
+              .add(
+                  PER_ROW,
+                  udfRows,
+                  () -> Jobs.drain(spark.sql("SELECT id, rowpredict(features) FROM narrow")))
+              .run(repeats);
+    }
+    report.target(ratio("job / raw (mlp_small)", measured, JOB, RAW, 0.90));
+    report.target(ratio("SQL predict / raw (mlp_small)", measured, SQL, RAW, 0.90));
+    report.target(ratio("tiny-model job / no-model job", measured, TINY_JOB, NO_MODEL, 0.90));
+    report.target(
+        ratio("batched SQL predict / per-row UDF (tiny_mlp)", measured, BATCHED, PER_ROW, 10));
+    Map<String, Long> caseRows = new LinkedHashMap<>();
+    for (String name : List.of(RAW, SQL)) {
+      caseRows.put(name, sqlRows);
+    }
+    caseRows.put(JOB, rows);
+    for (String name : List.of(TINY_JOB, NO_MODEL)) {
+      caseRows.put(name, tinyRows);
+    }
+    for (String name : List.of(BATCHED, PER_ROW)) {
+      caseRows.put(name, udfRows);
+    }
+    report.cases(measured, caseRows);
+    report.write();
+  }
+
+  /** Raw and SQL predict on cached data, side by side at each batch size. */
+  private void batchSizes() throws Exception {
+    BenchData.cached(spark, "wide", sqlRows, WIDE);
+    Map<Integer, Double> raw = new LinkedHashMap<>();
+    Map<Integer, Double> sql = new LinkedHashMap<>();
+    System.out.println("Batch sizes:");
+    try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
+      ModelRunner runner = handle.newRunner(2);
+      for (int batch : batchSizes) {
+        HostTensor ready = RawRuns.readyTensor(batch, WIDE);
+        spark.conf().set("spark.torchbatch.model.mlp.batchSize", String.valueOf(batch));
+        Map<String, Measurement> measured =
+            new SideBySide()
+                .add("raw", sqlRows, () -> RawRuns.rowsPerSecond(runner, ready, (int) sqlRows))
+                .add("SQL predict", sqlRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
+                .run(repeats);
+        raw.put(batch, measured.get("raw").median());
+        sql.put(batch, measured.get("SQL predict").median());
+      }
+      spark.conf().unset("spark.torchbatch.model.mlp.batchSize");
+    }
+    Map<String, Map<Integer, Double>> series = new LinkedHashMap<>();
+    series.put("graph-runtime raw, 2 threads", raw);
+    series.put("SQL predict, cached data", sql);
+    Charts.throughputByBatch(folder.resolve("throughput-vs-batch.png"), series);
+    report.batchSizes(series, "throughput-vs-batch.png");
+    report.write();
+  }
+
+  /** One more run of each job, split into read, convert, model and the rest. */
+  private void phases() throws Exception {
+    String wide = BenchData.parquet(spark, data, rows, WIDE);
+    String narrow = BenchData.parquet(spark, data, tinyRows, NARROW);
+    String output = folder.resolve("job-output").toString();
+    System.out.println("Phases:");
+    Map<String, PhaseSplit> phases = new LinkedHashMap<>();
+    phases.put(
+        JOB, PhaseSplit.measure(spark, () -> Jobs.predict(mlp.toString(), WIDE, wide, output)));
+    phases.put(
+        TINY_JOB,
+        PhaseSplit.measure(spark, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output)));
+    phases.put(NO_MODEL, PhaseSplit.measure(spark, () -> Jobs.copy(spark, narrow, output)));
+    Charts.phases(folder.resolve("phases.png"), phases);
+    report.phases(phases, "phases.png");
+    report.write();
+  }
+
+  /** Case 7: resident memory over one query of {@code memoryRows} rows in 100 equal tasks. */
+  private void memory() throws Exception {
+    int tasks = 100;
+    System.out.println("Memory:");
+    BenchData.rows(spark, memoryRows, NARROW, tasks).createOrReplaceTempView("stream");
+    long loadsBefore = ModelCache.shared().loads();
+    List<MemoryTimeline.Sample> samples =
+        MemoryTimeline.record(
+            spark, memoryRows / tasks, () -> Jobs.drain(spark.sql(query("tiny", "stream"))));
+    long loads = ModelCache.shared().loads() - loadsBefore;
+    List<Long> marks = List.of(memoryRows / 10, memoryRows / 2, memoryRows);
+    Charts.memory(folder.resolve("memory.png"), samples);
+    report.memory(samples, marks, loads, "memory.png");
+    double first = MemoryTimeline.at(samples, marks.get(0)).rssMb();
+    double last = MemoryTimeline.at(samples, memoryRows).rssMb();
+    report.target(
+        new Report.Ratio(
+            String.format("executor RSS growth from %,d to %,d rows", marks.get(0), memoryRows),
+            new Measurement(new double[] {(last - first) / first}),
+            0.05,
+            "<"));
+    report.write();
+  }
+
+  private static String query(String model, String view) {
+    return "SELECT id, predict('" + model + "', features) FROM " + view;
+  }
+
+  private static Report.Ratio ratio(
+      String name,
+      Map<String, Measurement> measured,
+      String numerator,
+      String denominator,
+      double target) {
+    double[] top = measured.get(numerator).rowsPerSecond();
+    double[] bottom = measured.get(denominator).rowsPerSecond();
+    double[] rounds = new double[top.length];
+    for (int r = 0; r < rounds.length; r++) {
+      rounds[r] = top[r] / bottom[r];
+    }
+    return new Report.Ratio(name, new Measurement(rounds), target, ">=");
+  }
+
+  private String setup() {
+    return String.format(
+        "%s; %d cores; Java %s; Spark %s, local[2]. %d rounds after a warm-up round; each ratio is"
+            + " taken round by round from cases run back to back, then its median and range."
+            + "%n%nCommand: `scripts/bench --rows %d --sql-rows %d --tiny-rows %d --udf-rows %d"
+            + " --memory-rows %d --repeats %d --only %s`%n",
+        LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        spark.version(),
+        repeats,
+        rows,
+        sqlRows,
+        tinyRows,
+        udfRows,
+        memoryRows,
+        repeats,
+        String.join(",", sections));
+  }
+}

@@ -1,0 +1,49 @@
+package org.torchbatch.job.bench;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.torchbatch.job.TorchbatchJobRunner;
+
+/** The work each case times: the predict job, Spark's own read + write, and a query drained. */
+final class Jobs {
+  private Jobs() {}
+
+  /** {@code torchbatch predict} Parquet -> Parquet, in this JVM's session. */
+  static void predict(String model, int width, String input, String output, String... extra) {
+    String[] args = {
+      "predict",
+      "--model",
+      model,
+      "--shape",
+      String.valueOf(width),
+      "--arg",
+      "features",
+      "--keep",
+      "id",
+      "--input",
+      input,
+      "--output",
+      output,
+      "--mode",
+      "overwrite"
+    };
+    String[] all = new String[args.length + extra.length];
+    System.arraycopy(args, 0, all, 0, args.length);
+    System.arraycopy(extra, 0, all, args.length, extra.length);
+    int code = TorchbatchJobRunner.run(all);
+    if (code != 0) {
+      throw new IllegalStateException("predict job exited with " + code);
+    }
+  }
+
+  /** The same read + write as the job with no model: what Spark itself costs. */
+  static void copy(SparkSession spark, String input, String output) {
+    spark.read().parquet(input).select("id", "features").write().mode("overwrite").parquet(output);
+  }
+
+  /** Runs a query to the end and drops its rows (Spark's noop sink). */
+  static void drain(Dataset<Row> query) {
+    query.write().format("noop").mode("overwrite").save();
+  }
+}

@@ -1,0 +1,143 @@
+package org.torchbatch.job.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.torchbatch.bridge.bench.ConversionBenchmark;
+import org.torchbatch.runtime.bench.Measurement;
+
+/** The suite's Markdown report: the targets first, then one section per kind of figure. */
+final class Report {
+  /** A ratio of two cases, taken round by round so both sides saw the same machine. */
+  record Ratio(String name, Measurement values, double target, String comparison) {
+    boolean met() {
+      return comparison.equals(">=") ? values.median() >= target : values.median() < target;
+    }
+  }
+
+  private final Path file;
+  private final String head;
+  private final List<Ratio> targets = new ArrayList<>();
+  private final StringBuilder text = new StringBuilder();
+
+  Report(Path file, String title, String setup) {
+    this.file = file;
+    this.head = "# " + title + "\n\n" + setup + "\n";
+  }
+
+  /** A ratio judged against its target; all of them head the report. */
+  void target(Ratio ratio) {
+    targets.add(ratio);
+  }
+
+  void cases(Map<String, Measurement> measured, Map<String, Long> rows) {
+    section("Cases (rows/s, median and min-max of the rounds)");
+    line("| case | rows per run | rows/s | min-max |");
+    line("|---|---|---|---|");
+    measured.forEach(
+        (name, m) ->
+            line(
+                String.format(
+                    "| %s | %,d | %,.0f | %,.0f-%,.0f |",
+                    name, rows.get(name), m.median(), m.min(), m.max())));
+  }
+
+  void batchSizes(Map<String, Map<Integer, Double>> series, String chart) {
+    section("Throughput vs batch size (rows/s, median)");
+    List<String> names = List.copyOf(series.keySet());
+    line("| batch | " + String.join(" | ", names) + " |");
+    line("|---" + "|---".repeat(names.size()) + "|");
+    for (Integer batch : series.get(names.get(0)).keySet()) {
+      StringBuilder row = new StringBuilder("| " + batch + " |");
+      for (String name : names) {
+        row.append(String.format(" %,.0f |", series.get(name).get(batch)));
+      }
+      line(row.toString());
+    }
+    image(chart);
+  }
+
+  void phases(Map<String, PhaseSplit> jobs, String chart) {
+    section("Where the time goes (one more run of each job; seconds of task time on both cores)");
+    line("| job | " + String.join(" | ", PhaseSplit.PHASES) + " | task time | wall |");
+    line("|---" + "|---".repeat(PhaseSplit.PHASES.length + 2) + "|");
+    jobs.forEach(
+        (job, split) -> {
+          StringBuilder row = new StringBuilder("| " + job + " |");
+          for (double seconds : split.phases()) {
+            double share = 100 * seconds / Math.max(split.taskSeconds(), 1e-9);
+            row.append(String.format(" %.1f (%.0f%%) |", seconds, share));
+          }
+          row.append(String.format(" %.1f | %.1f |", split.taskSeconds(), split.wallSeconds()));
+          line(row.toString());
+        });
+    image(chart);
+  }
+
+  void conversions(List<ConversionBenchmark.Result> results) {
+    section("arrow-bridge conversions (GB/s of tensor data, 4096 rows a batch)");
+    line("| conversion | path | GB/s | min-max |");
+    line("|---|---|---|---|");
+    for (ConversionBenchmark.Result result : results) {
+      Measurement gb = result.gigabytesPerSecond();
+      line(
+          String.format(
+              "| %s | %s | %.2f | %.2f-%.2f |",
+              result.label(), result.path(), gb.median(), gb.min(), gb.max()));
+    }
+  }
+
+  void memory(List<MemoryTimeline.Sample> samples, List<Long> marks, long loads, String chart) {
+    section("Executor memory over one long query (SQL predict, tiny_mlp)");
+    line("Model loads during the query: " + loads + " (the model stays loaded between tasks).");
+    line("");
+    line("| rows processed | resident set size (MB) | heap in use (MB) |");
+    line("|---|---|---|");
+    for (long mark : marks) {
+      MemoryTimeline.Sample sample = MemoryTimeline.at(samples, mark);
+      line(
+          String.format("| %,d | %,.0f | %,.0f |", sample.rows(), sample.rssMb(), sample.heapMb()));
+    }
+    image(chart);
+  }
+
+  void write() throws IOException {
+    StringBuilder all = new StringBuilder(head);
+    all.append("\n## Targets: ratios of cases measured side by side in this run\n\n");
+    all.append("| ratio | median | min-max | target | met |\n|---|---|---|---|---|\n");
+    for (Ratio ratio : targets) {
+      all.append(
+          String.format(
+              "| %s | %s | %s-%s | %s %s | %s |%n",
+              ratio.name(),
+              number(ratio.values().median()),
+              number(ratio.values().min()),
+              number(ratio.values().max()),
+              ratio.comparison(),
+              number(ratio.target()),
+              ratio.met() ? "yes" : "**no**"));
+    }
+    Files.writeString(file, all.append(text));
+  }
+
+  private void section(String title) {
+    text.append("\n## ").append(title).append("\n\n");
+  }
+
+  private void image(String chart) {
+    line("");
+    line("![" + chart + "](" + chart + ")");
+  }
+
+  private void line(String line) {
+    text.append(line).append('\n');
+  }
+
+  /** Ratios and fractions with two decimals; large figures as whole numbers. */
+  private static String number(double value) {
+    return Math.abs(value) >= 100 ? String.format("%,.0f", value) : String.format("%.3f", value);
+  }
+}
