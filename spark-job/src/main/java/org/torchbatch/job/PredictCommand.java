@@ -82,7 +82,9 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--partition-by", description = "output partition columns, comma-separated")
   String partitionBy;
 
-  @Option(names = "--batch-size", description = "rows per model call (default 4096)")
+  @Option(
+      names = "--batch-size",
+      description = "rows per model call, or auto to grow it while throughput rises (default 4096)")
   String batchSize;
 
   @Option(names = "--device", description = "auto (default), cpu, cuda, cuda:N")

@@ -15,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.torchbatch.runtime.TorchbatchException;
 import org.torchbatch.runtime.cli.ExitCodes;
+import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.spark.ModelConfig;
 import org.torchbatch.spark.ModelInspector;
 import scala.jdk.javaapi.CollectionConverters;
@@ -81,11 +82,32 @@ final class PredictJob {
     return summary;
   }
 
+  private String batchSize() {
+    try {
+      return BatchSizer.validate("--batch-size", settings.require("batch-size"));
+    } catch (TorchbatchException e) {
+      throw new JobException(ExitCodes.USAGE, e.getMessage(), e);
+    }
+  }
+
   private void declareModel() {
     String key = ModelConfig.PREFIX + MODEL + ".";
     spark.conf().set(key + "path", settings.require("model"));
     spark.conf().set(key + "method", settings.require("method"));
-    spark.conf().set(key + "batchSize", String.valueOf(settings.integer("batch-size")));
+    String batchSize = batchSize();
+    spark.conf().set(key + "batchSize", batchSize);
+    // reader batches as long as the longest model call, so one input batch feeds whole calls
+    int ceiling =
+        BatchSizer.isAuto(batchSize)
+            ? ModelConfig.DEFAULT_MAX_BATCH_SIZE
+            : Integer.parseInt(batchSize);
+    for (String reader :
+        List.of(
+            "spark.sql.parquet.columnarReaderBatchSize", "spark.sql.orc.columnarReaderBatchSize")) {
+      if (!spark.conf().contains(reader)) {
+        spark.conf().set(reader, String.valueOf(ceiling));
+      }
+    }
     spark.conf().set(key + "device", settings.require("device"));
     spark.conf().set(key + "nullPolicy", settings.require("null-policy"));
     spark.conf().set(key + "outputs", String.join(",", settings.list("outputs")));

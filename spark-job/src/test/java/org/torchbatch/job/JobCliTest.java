@@ -280,7 +280,7 @@ class JobCliTest {
           .isEqualTo(5);
     }
     String fromGlob = dir.resolve("from-glob").toString();
-    assertThat(run(predict(fromGlob, "--input", input + "/part-*")))
+    assertThat(run(predict(fromGlob, "--input", input + "/part-*", "--batch-size", "auto")))
         .as(() -> err.toString())
         .isZero();
     assertThat(read(fromGlob)).hasSize(ROWS);
@@ -323,6 +323,10 @@ class JobCliTest {
         .isEqualTo(ExitCodes.INPUT_NOT_FOUND);
     assertThat(run(predict(output, "--input", "events", "--dry-run", "--mode", "sometimes")))
         .isEqualTo(ExitCodes.USAGE);
+    assertThat(run(predict(output, "--input", "events", "--dry-run", "--batch-size", "big")))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString())
+        .contains("--batch-size must be a positive integer or 'auto', got 'big'");
     assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(null))
         .as("no Spark job ran")
         .hasSize((int) jobs);

@@ -2,9 +2,13 @@ package org.torchbatch.spark;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.util.TransferPair;
+import org.apache.arrow.vector.util.VectorAppender;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +16,10 @@ import org.torchbatch.bridge.BatchDecoder;
 import org.torchbatch.bridge.BatchEncoder;
 import org.torchbatch.bridge.EncodedBatch;
 import org.torchbatch.runtime.TorchbatchException;
+import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.runtime.engine.DeviceSpec;
 import org.torchbatch.runtime.engine.ModelCache;
+import org.torchbatch.runtime.engine.ModelExecutionException;
 import org.torchbatch.runtime.engine.ModelHandle;
 import org.torchbatch.runtime.engine.ModelOutputs;
 import org.torchbatch.runtime.engine.ModelRunner;
@@ -27,12 +33,16 @@ import org.torchbatch.runtime.engine.TorchEngine;
  */
 public final class ModelBatchRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelBatchRunner.class);
+  // one sizer per model setting and device in this JVM: tasks keep what earlier ones learned
+  private static final Map<String, BatchSizer> SIZERS = new ConcurrentHashMap<>();
   private final PreparedModel model;
   private final ModelHandle handle;
   private final ModelRunner runner;
   private final BatchEncoder encoder;
   private final BatchDecoder decoder;
   private final BatchMetrics metrics;
+  private final BatchSizer sizer;
+  private final BufferAllocator allocator;
 
   public ModelBatchRunner(
       PreparedModel model,
@@ -43,6 +53,7 @@ public final class ModelBatchRunner implements AutoCloseable {
       BatchMetrics metrics) {
     this.model = model;
     this.metrics = metrics;
+    this.allocator = allocator;
     TorchEngine.start(RuntimeSettings.EXECUTOR.withIntraOpThreads(Math.max(1, taskCpus)));
     Path archive = model.source().localCopy(hadoopConf);
     DeviceSpec device =
@@ -62,6 +73,14 @@ public final class ModelBatchRunner implements AutoCloseable {
     this.runner = handle.newRunner(Math.max(1, taskCpus));
     this.encoder = new BatchEncoder(model.arguments(), model.config().nullPolicy(), allocator);
     this.decoder = new BatchDecoder(model.outputs(), allocator);
+    this.sizer =
+        SIZERS.computeIfAbsent(
+            model.config().key() + "|" + device,
+            key ->
+                BatchSizer.of(
+                    "'" + model.name() + "' on " + device,
+                    model.config().batchSize(),
+                    model.config().maxBatchSize()));
   }
 
   private static int gpuCount(String device) {
@@ -72,16 +91,67 @@ public final class ModelBatchRunner implements AutoCloseable {
     return handle.device();
   }
 
+  /** How many rows the next call should take (fixed, or what {@code auto} has learned). */
+  public int batchRows() {
+    return sizer.rows();
+  }
+
   /**
    * The model's result for every row of {@code arguments}: one vector (the single output, or a
-   * struct of all outputs) that the caller closes.
+   * struct of all outputs) that the caller closes. With {@code auto} batch sizes, a batch the
+   * device has no memory for runs again in halves.
    */
   public FieldVector run(VectorSchemaRoot arguments) {
+    try {
+      return runOnce(arguments);
+    } catch (ModelExecutionException e) {
+      int rows = arguments.getRowCount();
+      if (!BatchSizer.isOutOfMemory(e)) {
+        throw failure(e.getMessage(), e);
+      }
+      if (!sizer.shrinkAfterOutOfMemory(rows)) {
+        throw failure(
+            e.getMessage()
+                + " (out of memory on "
+                + rows
+                + " rows: lower spark.torchbatch.model."
+                + model.name()
+                + ".batchSize or set it to auto)",
+            e);
+      }
+      int half = rows / 2;
+      try (VectorSchemaRoot first = arguments.slice(0, half);
+          VectorSchemaRoot second = arguments.slice(half, rows - half);
+          FieldVector head = run(first);
+          FieldVector tail = run(second)) {
+        return concat(head, tail);
+      }
+    } catch (TorchbatchException e) {
+      throw failure(e.getMessage(), e);
+    }
+  }
+
+  /** A new vector with {@code head}'s rows then {@code tail}'s (rare: only after running out). */
+  private FieldVector concat(FieldVector head, FieldVector tail) {
+    TransferPair pair = head.getTransferPair(allocator);
+    pair.transfer();
+    FieldVector joined = (FieldVector) pair.getTo();
+    try {
+      tail.accept(new VectorAppender(joined), null);
+      return joined;
+    } catch (RuntimeException e) {
+      joined.close();
+      throw e;
+    }
+  }
+
+  private FieldVector runOnce(VectorSchemaRoot arguments) {
     long begin = System.nanoTime();
     try (EncodedBatch batch = encoder.encode(arguments)) {
       long encoded = System.nanoTime();
       try (ModelOutputs outputs = runner.run(model.config().method(), batch.tensors())) {
         long ran = System.nanoTime();
+        sizer.ran(arguments.getRowCount(), ran - encoded);
         FieldVector result =
             model.structResult()
                 ? decoder.decodeStruct("prediction", outputs, batch.mask())
@@ -93,10 +163,12 @@ public final class ModelBatchRunner implements AutoCloseable {
             (encoded - begin) + (System.nanoTime() - ran));
         return result;
       }
-    } catch (TorchbatchException e) {
-      throw new TorchbatchException(
-          "Model '" + model.name() + "' (" + model.describe() + "): " + e.getMessage(), e);
     }
+  }
+
+  private TorchbatchException failure(String message, TorchbatchException cause) {
+    return new TorchbatchException(
+        "Model '" + model.name() + "' (" + model.describe() + "): " + message, cause);
   }
 
   @Override

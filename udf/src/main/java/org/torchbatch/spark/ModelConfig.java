@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import org.torchbatch.bridge.NullPolicy;
 import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.TorchbatchException;
+import org.torchbatch.runtime.engine.BatchSizer;
 
 /**
  * One model as declared in Spark conf under {@code spark.torchbatch.model.<name>.*} (session conf
@@ -23,7 +24,8 @@ public record ModelConfig(
     String name,
     String path,
     String method,
-    int batchSize,
+    String batchSize,
+    int maxBatchSize,
     String device,
     List<String> outputs,
     NullPolicy nullPolicy,
@@ -35,6 +37,7 @@ public record ModelConfig(
   public static final String PREFIX = "spark.torchbatch.model.";
   public static final String DEFAULT_MODEL = "spark.torchbatch.defaultModel";
   public static final int DEFAULT_BATCH_SIZE = 4096;
+  public static final int DEFAULT_MAX_BATCH_SIZE = 16384;
 
   /** Every model declared in this conf, by name. */
   public static List<String> declaredNames(Map<String, String> conf) {
@@ -85,9 +88,12 @@ public record ModelConfig(
         name,
         path,
         conf.getOrDefault(key + "method", "forward"),
-        positive(
+        BatchSizer.validate(
             key + "batchSize",
             conf.getOrDefault(key + "batchSize", String.valueOf(DEFAULT_BATCH_SIZE))),
+        positive(
+            key + "maxBatchSize",
+            conf.getOrDefault(key + "maxBatchSize", String.valueOf(DEFAULT_MAX_BATCH_SIZE))),
         conf.getOrDefault(key + "device", "auto").toLowerCase(Locale.ROOT),
         list(conf.get(key + "outputs")),
         NullPolicy.parse(conf.getOrDefault(key + "nullPolicy", "fail")),
@@ -103,13 +109,19 @@ public record ModelConfig(
         name,
         path,
         method,
-        String.valueOf(batchSize),
+        batchSize,
+        String.valueOf(maxBatchSize),
         device,
         String.valueOf(outputs),
         String.valueOf(nullPolicy),
         shapes.stream().map(Arrays::toString).toList().toString(),
         String.valueOf(dtypes),
         String.valueOf(sha256));
+  }
+
+  /** The most rows a model call can take: the fixed size, or auto's ceiling. */
+  public int batchRowsCeiling() {
+    return BatchSizer.isAuto(batchSize) ? maxBatchSize : Integer.parseInt(batchSize);
   }
 
   /** The row shape configured for argument {@code position}, or null. */

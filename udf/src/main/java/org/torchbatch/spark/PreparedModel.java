@@ -32,10 +32,6 @@ public record PreparedModel(
     return config.name();
   }
 
-  public int batchSize() {
-    return config.batchSize();
-  }
-
   /** {@code mlp_small.pt.forward} as plans and errors show it. */
   public String describe() {
     return config.name() + "=" + archiveFile + "." + config.method();

@@ -34,7 +34,7 @@ case class BatchPredictExec(
   override def simpleString(maxFields: Int): String =
     s"BatchPredict [${calls.map(_.model.describe()).mkString(", ")}] " +
       s"args=${calls.map(_.children.mkString("(", ", ", ")")).mkString(", ")} " +
-      s"batchSize=${calls.map(_.model.batchSize()).min}" +
+      s"batchSize=${calls.map(_.model.config().batchSize()).distinct.mkString("/")}" +
       (if (columnarInput) " input=columnar" else "")
 
   override protected def doExecute(): RDD[InternalRow] = {

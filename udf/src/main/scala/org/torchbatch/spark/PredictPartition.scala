@@ -24,8 +24,9 @@ case class PredictPartition(
     hadoopConf: SerializableHadoopConf) {
 
   /**
-   * The columnar path: each input batch (e.g. one of the vectorized Parquet reader) is one model
-   * batch; argument columns are copied into Arrow in bulk, other columns are read from the batch.
+   * The columnar path: argument columns of each input batch (e.g. one of the vectorized Parquet
+   * reader) go to Arrow in bulk (off-heap values without a copy), then the model runs on slices
+   * of the batch sized by the runners; other columns are read from the batch.
    */
   def processColumnar(batches: Iterator[ColumnarBatch]): Iterator[InternalRow] = {
     val task = TaskContext.get()
@@ -35,39 +36,65 @@ case class PredictPartition(
     val runners = calls.map { call =>
       new ModelBatchRunner(call.model, hadoopConf.get(), allocator, resources.cpus, resources.gpus, sink)
     }
+    var inputs: Seq[VectorSchemaRoot] = Nil
     var results: Option[ColumnarBatch] = None
-    def release(): Unit = { results.foreach(_.close()); results = None }
+    def releaseResults(): Unit = { results.foreach(_.close()); results = None }
+    def releaseInputs(): Unit = { inputs.foreach(_.close()); inputs = Nil }
     task.addTaskCompletionListener[Unit] { _ =>
-      release()
+      releaseResults()
+      releaseInputs()
       runners.foreach(_.close())
       allocator.close()
     }
     val project = UnsafeProjection.create(passthrough ++ resultAttrs, childOutput ++ resultAttrs)
     val numOutputRows = metrics("numOutputRows")
     batches.flatMap { input =>
-      release()
+      releaseResults()
+      releaseInputs()
       val rows = input.numRows()
-      val vectors: Array[ColumnVector] = calls.zip(runners).map { case (call, runner) =>
+      val began = System.nanoTime()
+      inputs = calls.map { call =>
         val names = call.model.arguments().asScala.map(_.columns().get(0))
-        val began = System.nanoTime()
         val arguments = call.children.zip(names).map { case (attribute: Attribute, name) =>
           val column = input.column(childOutput.indexWhere(_.exprId == attribute.exprId))
           SparkColumns.toArrow(name, column, attribute.dataType, rows, allocator)
         }
-        sink.inputCopied(System.nanoTime() - began)
         val root = new VectorSchemaRoot(arguments.asJava)
         root.setRowCount(rows)
-        try new ArrowColumnVector(runner.run(root)): ColumnVector finally root.close()
-      }.toArray
-      val batch = new ColumnarBatch(vectors, rows)
-      results = Some(batch)
-      val joined = new JoinedRow
-      (0 until rows).iterator.map { i =>
-        numOutputRows += 1
-        project(joined(input.getRow(i), batch.getRow(i)))
+        root
+      }
+      sink.inputCopied(System.nanoTime() - began)
+      slices(rows, runners).flatMap { case (from, count) =>
+        releaseResults()
+        val vectors: Array[ColumnVector] = inputs.zip(runners).map { case (root, runner) =>
+          val result =
+            if (count == rows) runner.run(root)
+            else {
+              val slice = root.slice(from, count)
+              try runner.run(slice) finally slice.close()
+            }
+          new ArrowColumnVector(result): ColumnVector
+        }.toArray
+        val batch = new ColumnarBatch(vectors, count)
+        results = Some(batch)
+        val joined = new JoinedRow
+        (0 until count).iterator.map { i =>
+          numOutputRows += 1
+          project(joined(input.getRow(from + i), batch.getRow(i)))
+        }
       }
     }
   }
+
+  /** Row ranges of a batch, each as long as the runners ask for when it is reached. */
+  private def slices(rows: Int, runners: Seq[ModelBatchRunner]): Iterator[(Int, Int)] =
+    Iterator.unfold(0) { from =>
+      if (from >= rows) None
+      else {
+        val count = math.min(rows - from, runners.map(_.batchRows()).min)
+        Some(((from, count), from + count))
+      }
+    }
 
   def process(rows: Iterator[InternalRow]): Iterator[InternalRow] = {
     val task = TaskContext.get()
@@ -85,7 +112,7 @@ case class PredictPartition(
     val runners = calls.map { call =>
       new ModelBatchRunner(call.model, hadoopConf.get(), allocator, resources.cpus, resources.gpus, sink)
     }
-    val batches = new Batches(rows, inputs, runners, calls.map(_.model.batchSize()).min, allocator)
+    val batches = new Batches(rows, inputs, runners, allocator)
     task.addTaskCompletionListener[Unit] { _ =>
       batches.close()
       runners.foreach(_.close())
@@ -111,7 +138,6 @@ case class PredictPartition(
       rows: Iterator[InternalRow],
       inputs: Seq[(UnsafeProjection, VectorSchemaRoot, ArrowWriter)],
       runners: Seq[ModelBatchRunner],
-      batchSize: Int,
       allocator: BufferAllocator) extends Iterator[(ArrayBuffer[InternalRow], ColumnarBatch)] {
     private var current: Option[ColumnarBatch] = None
 
@@ -123,6 +149,7 @@ case class PredictPartition(
 
     override def next(): (ArrayBuffer[InternalRow], ColumnarBatch) = {
       release()
+      val batchSize = runners.map(_.batchRows()).min
       val buffered = new ArrayBuffer[InternalRow](batchSize)
       inputs.foreach(_._3.reset())
       while (buffered.size < batchSize && rows.hasNext) {

@@ -1,10 +1,11 @@
 package org.torchbatch.spark.ml
 
 import org.apache.spark.ml.Transformer
-import org.apache.spark.ml.param.{IntParam, Param, ParamMap, ParamValidators, StringArrayParam}
+import org.apache.spark.ml.param.{Param, ParamMap, ParamValidators, StringArrayParam}
 import org.apache.spark.ml.util.{DefaultParamsReadable, DefaultParamsWritable, Identifiable}
 import org.apache.spark.sql.{DataFrame, Dataset, SparkSession}
 import org.apache.spark.sql.types.StructType
+import org.torchbatch.runtime.engine.BatchSizer
 import org.torchbatch.spark.{ModelConfig, PredictFunction}
 
 /**
@@ -25,7 +26,9 @@ class TorchScriptModel(override val uid: String)
     "column for the result: the single output, or a struct of all outputs")
   final val outputCols = new StringArrayParam(this, "outputCols",
     "names for the model's outputs, in order; with several outputs each becomes its own column")
-  final val batchSize = new IntParam(this, "batchSize", "rows per model call", ParamValidators.gt(0))
+  final val batchSize = new Param[String](this, "batchSize",
+    "rows per model call: a positive integer, or auto to grow it while throughput rises",
+    (value: String) => scala.util.Try(BatchSizer.validate("batchSize", value)).isSuccess)
   final val device = new Param[String](this, "device", "auto, cpu, cuda or cuda:N")
   final val nullPolicy = new Param[String](this, "nullPolicy", "fail or null",
     ParamValidators.inArray(Array("fail", "null")))
@@ -35,7 +38,7 @@ class TorchScriptModel(override val uid: String)
     "per argument, the tensor dtype such as float32 (empty takes what the archive implies)")
 
   setDefault(method -> "forward", outputCol -> "prediction", outputCols -> Array.empty[String],
-    batchSize -> ModelConfig.DEFAULT_BATCH_SIZE, device -> "auto", nullPolicy -> "fail",
+    batchSize -> ModelConfig.DEFAULT_BATCH_SIZE.toString, device -> "auto", nullPolicy -> "fail",
     shapes -> Array.empty[String], dtypes -> Array.empty[String])
 
   def setModelPath(value: String): this.type = set(modelPath, value)
@@ -43,7 +46,8 @@ class TorchScriptModel(override val uid: String)
   def setInputCols(value: Array[String]): this.type = set(inputCols, value)
   def setOutputCol(value: String): this.type = set(outputCol, value)
   def setOutputCols(value: Array[String]): this.type = set(outputCols, value)
-  def setBatchSize(value: Int): this.type = set(batchSize, value)
+  def setBatchSize(value: Int): this.type = set(batchSize, value.toString)
+  def setBatchSize(value: String): this.type = set(batchSize, value)
   def setDevice(value: String): this.type = set(device, value)
   def setNullPolicy(value: String): this.type = set(nullPolicy, value)
   def setShapes(value: Array[String]): this.type = set(shapes, value)
@@ -78,7 +82,7 @@ class TorchScriptModel(override val uid: String)
     val key = ModelConfig.PREFIX + name + "."
     spark.conf.set(key + "path", $(modelPath))
     spark.conf.set(key + "method", $(method))
-    spark.conf.set(key + "batchSize", $(batchSize).toString)
+    spark.conf.set(key + "batchSize", $(batchSize))
     spark.conf.set(key + "device", $(device))
     spark.conf.set(key + "nullPolicy", $(nullPolicy))
     spark.conf.set(key + "outputs", $(outputCols).mkString(","))

@@ -73,7 +73,7 @@ class TorchScriptModelTest extends SparkTestBase {
     single.write().overwrite().save(dir.resolve("model").toString());
     TorchScriptModel reloaded =
         (TorchScriptModel) TorchScriptModel.load(dir.resolve("model").toString());
-    assertThat(reloaded.getOrDefault(reloaded.batchSize())).isEqualTo(7);
+    assertThat(reloaded.getOrDefault(reloaded.batchSize())).isEqualTo("7");
     assertThat(reloaded.getOrDefault(reloaded.nullPolicy())).isEqualTo("null");
     assertThat(reloaded.transformSchema(data.schema()).fieldNames()).contains("score");
   }

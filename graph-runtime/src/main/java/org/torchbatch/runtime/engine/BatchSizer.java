@@ -1,0 +1,188 @@
+package org.torchbatch.runtime.engine;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.torchbatch.runtime.TorchbatchException;
+
+/**
+ * How many rows go to the model per call: a fixed number, or {@code auto}: starting small, the size
+ * doubles while the model's rows/s rises by at least 5% and then settles on the best size measured;
+ * a device out-of-memory error halves it for good. Shared by the threads that run one model, so
+ * they learn together.
+ */
+public final class BatchSizer {
+  public static final String AUTO = "auto";
+  static final int AUTO_START = 256;
+  static final int SAMPLES_PER_SIZE = 3;
+  static final double MIN_GAIN = 1.05;
+  private static final Logger LOG = LoggerFactory.getLogger(BatchSizer.class);
+
+  private final String model;
+  private final boolean auto;
+  private final Map<Integer, Double> rates = new TreeMap<>();
+  private int size;
+  private int max;
+  private boolean settled;
+  private int samples;
+  private long sampledRows;
+  private long sampledNanos;
+  private int capped;
+
+  private BatchSizer(String model, boolean auto, int size, int max) {
+    this.model = model;
+    this.auto = auto;
+    this.size = size;
+    this.max = max;
+    this.settled = !auto;
+  }
+
+  /** {@code setting} is a positive row count or {@code auto} (growing up to {@code max}). */
+  public static BatchSizer of(String model, String setting, int max) {
+    if (isAuto(setting)) {
+      return new BatchSizer(model, true, Math.min(AUTO_START, max), max);
+    }
+    int fixed = parseFixed(setting);
+    return new BatchSizer(model, false, fixed, fixed);
+  }
+
+  public static boolean isAuto(String setting) {
+    return setting.trim().toLowerCase(Locale.ROOT).equals(AUTO);
+  }
+
+  /** Checks a setting: a positive integer or {@code auto}. */
+  public static String validate(String key, String setting) {
+    if (!isAuto(setting)) {
+      try {
+        parseFixed(setting);
+      } catch (IllegalArgumentException e) {
+        throw new TorchbatchException(
+            key + " must be a positive integer or 'auto', got '" + setting + "'");
+      }
+    }
+    return setting.trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static int parseFixed(String setting) {
+    int parsed = Integer.parseInt(setting.trim());
+    if (parsed <= 0) {
+      throw new IllegalArgumentException("not positive: " + parsed);
+    }
+    return parsed;
+  }
+
+  /** Rows for the next call. */
+  public synchronized int rows() {
+    return size;
+  }
+
+  public synchronized boolean settled() {
+    return settled;
+  }
+
+  /** Reports one call of {@code rows} rows that took {@code nanos} inside the model. */
+  public synchronized void ran(int rows, long nanos) {
+    if (settled) {
+      return;
+    }
+    if (rows < size) {
+      // a partition's last batch says nothing; a run of short ones means the input (a
+      // reader's batches) is smaller than the size asked for
+      if (++capped >= SAMPLES_PER_SIZE) {
+        settle(rates.isEmpty() ? rows : best(), "input batches of " + rows + " rows cap the size");
+      }
+      return;
+    }
+    capped = 0;
+    if (++samples == 1) {
+      // the first call at a size pays for allocations the next ones reuse: left out
+      return;
+    }
+    sampledRows += rows;
+    sampledNanos += nanos;
+    if (samples <= SAMPLES_PER_SIZE) {
+      return;
+    }
+    double rate = sampledRows / (Math.max(1, sampledNanos) / 1e9);
+    rates.put(size, rate);
+    boolean gained = rates.size() == 1 || rate >= rates.get(size / 2) * MIN_GAIN;
+    if (gained && size * 2 <= max) {
+      grow(size * 2);
+    } else {
+      settle(best(), gained ? "the maximum, " + max + " rows" : "no further gain");
+    }
+  }
+
+  /**
+   * After an out-of-memory error on {@code rows} rows: whether to retry in halves. Only {@code
+   * auto} shrinks; the halved size becomes its ceiling.
+   */
+  public synchronized boolean shrinkAfterOutOfMemory(int rows) {
+    if (!auto || rows <= 1) {
+      return false;
+    }
+    int half = Math.max(1, rows / 2);
+    max = Math.min(max, half);
+    settled = true;
+    if (size > half) {
+      size = half;
+      LOG.warn(
+          "Model {}: the device ran out of memory on {} rows; batches are now at most {} rows",
+          model,
+          rows,
+          size);
+    }
+    return true;
+  }
+
+  public synchronized String describe() {
+    return auto ? AUTO + (settled ? "(" + size + ")" : "") : String.valueOf(size);
+  }
+
+  /** Whether {@code error} is libtorch running out of device (or host) memory. */
+  public static boolean isOutOfMemory(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+      if (message.contains("out of memory") || message.contains("can't allocate memory")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void grow(int next) {
+    size = next;
+    samples = 0;
+    sampledRows = 0;
+    sampledNanos = 0;
+    capped = 0;
+  }
+
+  private int best() {
+    return rates.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+  }
+
+  private void settle(int chosen, String why) {
+    size = chosen;
+    settled = true;
+    LOG.info(
+        "Model {}: auto batch size settled at {} rows ({}; rows/s by size: {})",
+        model,
+        chosen,
+        why,
+        describeRates());
+  }
+
+  private String describeRates() {
+    StringBuilder text = new StringBuilder();
+    rates.forEach(
+        (rows, rate) ->
+            text.append(text.length() == 0 ? "" : ", ")
+                .append(rows)
+                .append('=')
+                .append(String.format("%,.0f", rate)));
+    return text.toString();
+  }
+}

@@ -1,0 +1,96 @@
+package org.torchbatch.runtime.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.function.IntToDoubleFunction;
+import org.junit.jupiter.api.Test;
+import org.torchbatch.runtime.TorchbatchException;
+
+class BatchSizerTest {
+  /** Feeds full batches whose model time follows {@code rowsPerSecond(size)} until it settles. */
+  private static BatchSizer runUntilSettled(BatchSizer sizer, IntToDoubleFunction rowsPerSecond) {
+    for (int call = 0; call < 1000 && !sizer.settled(); call++) {
+      int rows = sizer.rows();
+      sizer.ran(rows, (long) (rows / rowsPerSecond.applyAsDouble(rows) * 1e9));
+    }
+    return sizer;
+  }
+
+  @Test
+  void fixedSizesNeverMove() {
+    BatchSizer sizer = BatchSizer.of("m", "512", 16384);
+    runUntilSettled(sizer, rows -> rows * 100.0);
+    assertThat(sizer.rows()).isEqualTo(512);
+    assertThat(sizer.describe()).isEqualTo("512");
+    assertThat(sizer.shrinkAfterOutOfMemory(512)).isFalse();
+  }
+
+  @Test
+  void autoGrowsWhileThroughputRisesThenSettles() {
+    // rows/s rises steeply up to 2048 rows a call, then flattens out
+    BatchSizer sizer =
+        runUntilSettled(
+            BatchSizer.of("m", "auto", 65536), rows -> 1000.0 * Math.min(rows, 2048) + rows);
+    assertThat(sizer.settled()).isTrue();
+    assertThat(sizer.rows()).isEqualTo(4096);
+    assertThat(sizer.describe()).isEqualTo("auto(4096)");
+  }
+
+  @Test
+  void autoStopsAtItsMaximum() {
+    BatchSizer sizer = runUntilSettled(BatchSizer.of("m", "AUTO", 1024), rows -> rows * 10.0);
+    assertThat(sizer.rows()).isEqualTo(1024);
+  }
+
+  @Test
+  void autoKeepsTheBestSizeWhenBiggerIsSlower() {
+    BatchSizer sizer =
+        runUntilSettled(
+            BatchSizer.of("m", "auto", 65536), rows -> rows <= 512 ? rows * 10.0 : 1000.0);
+    assertThat(sizer.rows()).isEqualTo(512);
+  }
+
+  @Test
+  void smallInputBatchesCapTheSize() {
+    BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
+    for (int call = 0; call < 20 && !sizer.settled(); call++) {
+      int rows = Math.min(sizer.rows(), 300);
+      sizer.ran(rows, rows * 1000L);
+    }
+    assertThat(sizer.settled()).isTrue();
+    assertThat(sizer.rows()).isEqualTo(256);
+  }
+
+  @Test
+  void outOfMemoryHalvesAutoForGood() {
+    BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
+    assertThat(sizer.shrinkAfterOutOfMemory(256)).isTrue();
+    assertThat(sizer.rows()).isEqualTo(128);
+    assertThat(sizer.settled()).isTrue();
+    assertThat(sizer.shrinkAfterOutOfMemory(1)).isFalse();
+  }
+
+  @Test
+  void recognisesOutOfMemoryMessages() {
+    assertThat(
+            BatchSizer.isOutOfMemory(
+                new ModelExecutionException(
+                    "failed", new RuntimeException("CUDA out of memory. Tried to allocate 2 GiB"))))
+        .isTrue();
+    assertThat(
+            BatchSizer.isOutOfMemory(
+                new RuntimeException("DefaultCPUAllocator: can't allocate memory: you tried")))
+        .isTrue();
+    assertThat(BatchSizer.isOutOfMemory(new RuntimeException("shape mismatch"))).isFalse();
+  }
+
+  @Test
+  void settingsAreCheckedWithTheirKey() {
+    assertThat(BatchSizer.validate("k", " Auto ")).isEqualTo("auto");
+    assertThat(BatchSizer.validate("k", "64")).isEqualTo("64");
+    assertThatThrownBy(() -> BatchSizer.validate("k.batchSize", "0"))
+        .isInstanceOf(TorchbatchException.class)
+        .hasMessage("k.batchSize must be a positive integer or 'auto', got '0'");
+  }
+}

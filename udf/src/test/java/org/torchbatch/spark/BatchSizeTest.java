@@ -1,0 +1,97 @@
+package org.torchbatch.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.torchbatch.runtime.testing.Fixtures;
+
+/**
+ * Batch sizes through the operator: fixed sizes slice columnar input, {@code auto} gives the same
+ * rows as a fixed size, and a device out-of-memory error halves {@code auto}'s batches (the
+ * memory_bound fixture raises CUDA's message on batches over 64 rows).
+ */
+class BatchSizeTest extends SparkTestBase {
+  @TempDir static Path dir;
+  private static String parquet;
+
+  @BeforeAll
+  static void writeParquet() {
+    parquet = dir.resolve("x.parquet").toString();
+    spark
+        .sql(
+            "SELECT id, transform(sequence(0, 3), i -> CAST(id * 4 + i AS FLOAT)) AS x"
+                + " FROM range(0, 3000, 1, 2)")
+        .write()
+        .parquet(parquet);
+    spark.read().parquet(parquet).createOrReplaceTempView("xs");
+    for (String name : List.of("bounded", "boundedauto", "boundedfixed")) {
+      declare(name, "path", Fixtures.archive("memory_bound").toString());
+      declare(name, "shapes", "4");
+    }
+    declare("boundedauto", "batchSize", "auto");
+    declare("boundedfixed", "batchSize", "128");
+    declare("bounded", "batchSize", "50");
+  }
+
+  private static long batches(Dataset<Row> query) {
+    return PredictPlans.metric(query.queryExecution().executedPlan(), "batches");
+  }
+
+  @Test
+  void fixedSizesSliceColumnarBatches() {
+    Dataset<Row> query = spark.sql("SELECT id, predict('bounded', x) AS y FROM xs ORDER BY id");
+    List<Row> rows = query.collectAsList();
+    assertThat(PredictSqlTest.operator(query).toString()).contains("input=columnar");
+    assertThat(rows).hasSize(3000);
+    for (Row row : rows) {
+      assertThat(row.getList(1).get(3)).isEqualTo((float) (row.getLong(0) * 4 + 3) * 2);
+    }
+    // two files of 1500 rows, each Parquet batch cut into calls of at most 50 rows (no ORDER BY:
+    // a global sort samples its input with one more pass)
+    Dataset<Row> unordered = spark.sql("SELECT predict('bounded', x) FROM xs");
+    unordered.collect();
+    assertThat(batches(unordered)).isEqualTo(60);
+  }
+
+  @Test
+  void autoShrinksAfterOutOfMemoryAndLosesNoRows() {
+    List<Row> auto =
+        spark.sql("SELECT id, predict('boundedauto', x) AS y FROM xs ORDER BY id").collectAsList();
+    List<Row> fixed =
+        spark.sql("SELECT id, predict('bounded', x) AS y FROM xs ORDER BY id").collectAsList();
+    assertThat(auto).hasSize(3000).isEqualTo(fixed);
+  }
+
+  @Test
+  void autoGivesTheSameRowsAsAFixedSizeOnTheRowPath() {
+    declare("linearauto", "path", Fixtures.archive("linear_traced").toString());
+    declare("linearauto", "shapes", "4");
+    declare("linearauto", "batchSize", "auto");
+    String rows = "SELECT id, array(CAST(id AS FLOAT), 1F, 2F, 3F) AS v FROM range(0, 5000, 1, 2)";
+    List<Row> auto =
+        spark
+            .sql("SELECT id, predict('linearauto', v) FROM (" + rows + ") ORDER BY id")
+            .collectAsList();
+    List<Row> fixed =
+        spark
+            .sql("SELECT id, predict('linear', v) FROM (" + rows + ") ORDER BY id")
+            .collectAsList();
+    assertThat(auto).hasSize(5000).isEqualTo(fixed);
+  }
+
+  @Test
+  void aFixedSizeThatRunsOutOfMemorySaysWhatToChange() {
+    assertThatThrownBy(() -> spark.sql("SELECT predict('boundedfixed', x) FROM xs").collectAsList())
+        .hasStackTraceContaining("CUDA out of memory")
+        .hasStackTraceContaining(
+            "out of memory on 128 rows: lower spark.torchbatch.model.boundedfixed.batchSize or"
+                + " set it to auto");
+  }
+}
