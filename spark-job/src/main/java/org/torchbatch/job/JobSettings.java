@@ -27,7 +27,7 @@ public final class JobSettings {
           "input-format", "parquet",
           "output-format", "parquet",
           "mode", "error-if-exists",
-          "batch-size", "4096",
+          "batch-size", "1024",
           "device", "auto",
           "null-policy", "fail");
 

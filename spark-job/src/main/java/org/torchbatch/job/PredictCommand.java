@@ -84,7 +84,7 @@ public final class PredictCommand implements Callable<Integer> {
 
   @Option(
       names = "--batch-size",
-      description = "rows per model call, or auto to grow it while throughput rises (default 4096)")
+      description = "rows per model call, or auto to grow it while throughput rises (default 1024)")
   String batchSize;
 
   @Option(names = "--device", description = "auto (default), cpu, cuda, cuda:N")

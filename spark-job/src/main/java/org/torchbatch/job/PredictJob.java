@@ -31,7 +31,12 @@ final class PredictJob {
 
   private final SparkSession spark;
   private final JobSettings settings;
+  private static final List<String> READER_BATCH_SIZES =
+      List.of("spark.sql.parquet.columnarReaderBatchSize", "spark.sql.orc.columnarReaderBatchSize");
+
   private final RunSummary summary = new RunSummary();
+  // session settings this run made, taken back at its end (the session may outlive the job)
+  private final List<String> setForThisRun = new ArrayList<>();
 
   PredictJob(SparkSession spark, JobSettings settings) {
     this.spark = spark;
@@ -39,6 +44,14 @@ final class PredictJob {
   }
 
   RunSummary run(boolean dryRun) {
+    try {
+      return runOnce(dryRun);
+    } finally {
+      setForThisRun.forEach(key -> spark.conf().unset(key));
+    }
+  }
+
+  private RunSummary runOnce(boolean dryRun) {
     long begin = System.nanoTime();
     declareModel();
     // the archive first: an unusable model must fail before reading the input starts any task
@@ -101,11 +114,10 @@ final class PredictJob {
         BatchSizer.isAuto(batchSize)
             ? ModelConfig.DEFAULT_MAX_BATCH_SIZE
             : Integer.parseInt(batchSize);
-    for (String reader :
-        List.of(
-            "spark.sql.parquet.columnarReaderBatchSize", "spark.sql.orc.columnarReaderBatchSize")) {
+    for (String reader : READER_BATCH_SIZES) {
       if (!spark.conf().contains(reader)) {
         spark.conf().set(reader, String.valueOf(ceiling));
+        setForThisRun.add(reader);
       }
     }
     spark.conf().set(key + "device", settings.require("device"));

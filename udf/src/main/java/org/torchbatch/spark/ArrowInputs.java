@@ -2,21 +2,16 @@ package org.torchbatch.spark;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.spark.sql.execution.arrow.ArrowWriter;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.ArrowUtils;
 
-/** Spark's own row-to-Arrow writer over a batch whose memory comes from the task's allocator. */
+/** Arrow batches for a call's arguments, from memory of the task's allocator. */
 final class ArrowInputs {
   private ArrowInputs() {}
 
   static VectorSchemaRoot root(StructType schema, String timeZone, BufferAllocator allocator) {
     return VectorSchemaRoot.create(
         ArrowUtils.toArrowSchema(schema, timeZone, true, false), allocator);
-  }
-
-  static ArrowWriter writer(VectorSchemaRoot root) {
-    return ArrowWriter.create(root);
   }
 
   /** A child of Spark's Arrow root allocator, so Spark's accounting sees torchbatch's buffers. */

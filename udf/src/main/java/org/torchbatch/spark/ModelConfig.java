@@ -36,7 +36,8 @@ public record ModelConfig(
 
   public static final String PREFIX = "spark.torchbatch.model.";
   public static final String DEFAULT_MODEL = "spark.torchbatch.defaultModel";
-  public static final int DEFAULT_BATCH_SIZE = 4096;
+  // the top of the plateau measured by scripts/bench (512-2048 rows) on a 2-core CPU for an MLP
+  public static final int DEFAULT_BATCH_SIZE = 1024;
   public static final int DEFAULT_MAX_BATCH_SIZE = 16384;
 
   /** Every model declared in this conf, by name. */

@@ -8,7 +8,6 @@ import org.apache.arrow.vector.{FieldVector, VectorSchemaRoot}
 import org.apache.spark.TaskContext
 import org.apache.spark.sql.catalyst.InternalRow
 import org.apache.spark.sql.catalyst.expressions.{Attribute, JoinedRow, UnsafeProjection}
-import org.apache.spark.sql.execution.arrow.ArrowWriter
 import org.apache.spark.sql.execution.metric.SQLMetric
 import org.apache.spark.sql.types.{StructField, StructType}
 import org.apache.spark.sql.vectorized.{ArrowColumnVector, ColumnarBatch, ColumnVector}
@@ -106,7 +105,7 @@ case class PredictPartition(
         StructField(name, e.dataType, e.nullable)
       })
       val root = ArrowInputs.root(schema, timeZone, allocator)
-      (UnsafeProjection.create(call.children, childOutput), root, ArrowInputs.writer(root))
+      (UnsafeProjection.create(call.children, childOutput), root, ArgumentWriter.forRoot(root, schema))
     }
     val sink = new SqlBatchMetrics(metrics)
     val runners = calls.map { call =>
@@ -136,7 +135,7 @@ case class PredictPartition(
    */
   private class Batches(
       rows: Iterator[InternalRow],
-      inputs: Seq[(UnsafeProjection, VectorSchemaRoot, ArrowWriter)],
+      inputs: Seq[(UnsafeProjection, VectorSchemaRoot, ArgumentWriter)],
       runners: Seq[ModelBatchRunner],
       allocator: BufferAllocator) extends Iterator[(ArrayBuffer[InternalRow], ColumnarBatch)] {
     private var current: Option[ColumnarBatch] = None

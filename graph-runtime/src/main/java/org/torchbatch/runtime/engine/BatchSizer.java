@@ -9,14 +9,14 @@ import org.torchbatch.runtime.TorchbatchException;
 
 /**
  * How many rows go to the model per call: a fixed number, or {@code auto}: starting small, the size
- * doubles while the model's rows/s rises by at least 5% and then settles on the best size measured;
- * a device out-of-memory error halves it for good. Shared by the threads that run one model, so
- * they learn together.
+ * doubles while the model's rows/s (the fastest of five calls at a size, after one untimed call)
+ * rises by at least 5% and then settles on the best size measured; a device out-of-memory error
+ * halves it for good. Shared by the threads that run one model, so they learn together.
  */
 public final class BatchSizer {
   public static final String AUTO = "auto";
   static final int AUTO_START = 256;
-  static final int SAMPLES_PER_SIZE = 3;
+  static final int SAMPLES_PER_SIZE = 5;
   static final double MIN_GAIN = 1.05;
   private static final Logger LOG = LoggerFactory.getLogger(BatchSizer.class);
 
@@ -27,8 +27,7 @@ public final class BatchSizer {
   private int max;
   private boolean settled;
   private int samples;
-  private long sampledRows;
-  private long sampledNanos;
+  private double bestRate;
   private int capped;
 
   private BatchSizer(String model, boolean auto, int size, int max) {
@@ -100,12 +99,12 @@ public final class BatchSizer {
       // the first call at a size pays for allocations the next ones reuse: left out
       return;
     }
-    sampledRows += rows;
-    sampledNanos += nanos;
+    // the fastest call shows what the size can do; slower ones met a busy machine
+    bestRate = Math.max(bestRate, rows / (Math.max(1, nanos) / 1e9));
     if (samples <= SAMPLES_PER_SIZE) {
       return;
     }
-    double rate = sampledRows / (Math.max(1, sampledNanos) / 1e9);
+    double rate = bestRate;
     rates.put(size, rate);
     boolean gained = rates.size() == 1 || rate >= rates.get(size / 2) * MIN_GAIN;
     if (gained && size * 2 <= max) {
@@ -155,8 +154,7 @@ public final class BatchSizer {
   private void grow(int next) {
     size = next;
     samples = 0;
-    sampledRows = 0;
-    sampledNanos = 0;
+    bestRate = 0;
     capped = 0;
   }
 

@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "torchbatch benchmarks")
 public final class BenchSuite implements Callable<Integer> {
   private static final String RAW = "graph-runtime raw, mlp_small, batch 4096, 2 threads";
-  private static final String SQL = "SQL predict, mlp_small, cached data";
-  private static final String JOB = "job Parquet -> Parquet, mlp_small";
+  private static final String SQL = "SQL predict, mlp_small, batch 4096, cached data";
+  private static final String JOB = "job Parquet -> Parquet, mlp_small, batch 4096";
   private static final String TINY_JOB = "job Parquet -> Parquet, tiny_mlp";
   private static final String NO_MODEL = "same read + write, no model";
   private static final String BATCHED = "SQL predict, tiny_mlp, cached data";
@@ -58,8 +58,11 @@ public final class BenchSuite implements Callable<Integer> {
       description = "rows of the long query whose memory is sampled")
   long memoryRows;
 
-  @Option(names = "--batch-sizes", split = ",", defaultValue = "256,1024,4096,16384")
+  @Option(names = "--batch-sizes", split = ",", defaultValue = "256,512,1024,2048,4096,8192,16384")
   List<Integer> batchSizes;
+
+  @Option(names = "--sweep-rows", defaultValue = "500000", description = "job rows per batch size")
+  long sweepRows;
 
   @Option(names = "--repeats", defaultValue = "3", description = "rounds after a warm-up round")
   int repeats;
@@ -129,6 +132,8 @@ public final class BenchSuite implements Callable<Integer> {
     BenchData.cached(spark, "wide", sqlRows, WIDE);
     BenchData.cached(spark, "narrow", udfRows, NARROW);
     RowUdf.register(spark, "rowpredict", tiny);
+    // the targets compare mlp_small at batch 4096 everywhere; the sweep shows other sizes
+    spark.conf().set("spark.torchbatch.model.mlp.batchSize", "4096");
     String output = folder.resolve("job-output").toString();
     Map<String, Measurement> measured;
     try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
@@ -139,7 +144,10 @@ public final class BenchSuite implements Callable<Integer> {
           new SideBySide()
               .add(RAW, sqlRows, () -> RawRuns.rowsPerSecond(runner, ready, (int) sqlRows))
               .add(SQL, sqlRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
-              .add(JOB, rows, () -> Jobs.predict(mlp.toString(), WIDE, wide, output))
+              .add(
+                  JOB,
+                  rows,
+                  () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", "4096"))
               .add(TINY_JOB, tinyRows, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
               .add(NO_MODEL, tinyRows, () -> Jobs.copy(spark, narrow, output))
               .add(BATCHED, udfRows, () -> Jobs.drain(spark.sql(query("tiny", "narrow"))))
@@ -169,30 +177,38 @@ public final class BenchSuite implements Callable<Integer> {
     report.write();
   }
 
-  /** Raw and SQL predict on cached data, side by side at each batch size. */
+  /** Raw, SQL predict on cached data and the job, side by side at each batch size. */
   private void batchSizes() throws Exception {
     BenchData.cached(spark, "wide", sqlRows, WIDE);
-    Map<Integer, Double> raw = new LinkedHashMap<>();
-    Map<Integer, Double> sql = new LinkedHashMap<>();
+    String wide = BenchData.parquet(spark, data, sweepRows, WIDE);
+    String output = folder.resolve("job-output").toString();
+    Map<String, Map<Integer, Double>> series = new LinkedHashMap<>();
+    String raw = "graph-runtime raw, 2 threads";
+    String sql = "SQL predict, cached data";
+    String job = "job Parquet -> Parquet, " + sweepRows + " rows";
+    for (String name : List.of(raw, sql, job)) {
+      series.put(name, new LinkedHashMap<>());
+    }
     System.out.println("Batch sizes:");
     try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
       ModelRunner runner = handle.newRunner(2);
       for (int batch : batchSizes) {
         HostTensor ready = RawRuns.readyTensor(batch, WIDE);
-        spark.conf().set("spark.torchbatch.model.mlp.batchSize", String.valueOf(batch));
+        String size = String.valueOf(batch);
+        spark.conf().set("spark.torchbatch.model.mlp.batchSize", size);
         Map<String, Measurement> measured =
             new SideBySide()
-                .add("raw", sqlRows, () -> RawRuns.rowsPerSecond(runner, ready, (int) sqlRows))
-                .add("SQL predict", sqlRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
+                .add(raw, sqlRows, () -> RawRuns.rowsPerSecond(runner, ready, (int) sqlRows))
+                .add(sql, sqlRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
+                .add(
+                    job,
+                    sweepRows,
+                    () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", size))
                 .run(repeats);
-        raw.put(batch, measured.get("raw").median());
-        sql.put(batch, measured.get("SQL predict").median());
+        measured.forEach((name, m) -> series.get(name).put(batch, m.median()));
       }
       spark.conf().unset("spark.torchbatch.model.mlp.batchSize");
     }
-    Map<String, Map<Integer, Double>> series = new LinkedHashMap<>();
-    series.put("graph-runtime raw, 2 threads", raw);
-    series.put("SQL predict, cached data", sql);
     Charts.throughputByBatch(folder.resolve("throughput-vs-batch.png"), series);
     report.batchSizes(series, "throughput-vs-batch.png");
     report.write();

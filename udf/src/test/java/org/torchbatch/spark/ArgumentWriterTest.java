@@ -1,0 +1,80 @@
+package org.torchbatch.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/** Rows of number arrays reach Arrow as Spark's own ArrowWriter would write them. */
+class ArgumentWriterTest {
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("f", DataTypes.createArrayType(DataTypes.FloatType, true), true)
+          .add("l", DataTypes.createArrayType(DataTypes.LongType, false), false);
+
+  @Test
+  void arraysOfNumbersAreCopiedPerRowWithNullsKept() {
+    UnsafeProjection unsafe = UnsafeProjection.create(SCHEMA);
+    Object[][] rows = {
+      {new GenericArrayData(new Object[] {1f, 2f, 3f}), longs(10, 11)},
+      {null, longs(12)},
+      {new GenericArrayData(new Object[] {4f, null}), longs()},
+      {new GenericArrayData(new Object[] {5f}), longs(13, 14, 15)}
+    };
+    try (BufferAllocator allocator = new RootAllocator();
+        VectorSchemaRoot root = ArrowInputs.root(SCHEMA, "UTC", allocator)) {
+      ArgumentWriter writer = ArgumentWriter.forRoot(root, SCHEMA);
+      for (int batch = 0; batch < 2; batch++) {
+        // a second batch into the same vectors: reset must leave nothing of the first
+        writer.reset();
+        for (Object[] row : rows) {
+          writer.write(unsafe.apply(new GenericInternalRow(row)));
+        }
+        writer.finish();
+        assertThat(root.getRowCount()).isEqualTo(4);
+        ListVector floats = (ListVector) root.getVector("f");
+        assertThat(values(floats, 0)).containsExactly(1f, 2f, 3f);
+        assertThat(floats.isNull(1)).isTrue();
+        assertThat(values(floats, 2)).containsExactly(4f, null);
+        assertThat(values(floats, 3)).containsExactly(5f);
+        ListVector longs = (ListVector) root.getVector("l");
+        assertThat(values(longs, 0)).containsExactly(10L, 11L);
+        assertThat(values(longs, 2)).isEmpty();
+        assertThat(values(longs, 3)).containsExactly(13L, 14L, 15L);
+      }
+    }
+  }
+
+  @Test
+  void otherTypesGoThroughSparksWriter() {
+    StructType scalars = new StructType().add("d", DataTypes.DoubleType, false);
+    try (BufferAllocator allocator = new RootAllocator();
+        VectorSchemaRoot root = ArrowInputs.root(scalars, "UTC", allocator)) {
+      ArgumentWriter writer = ArgumentWriter.forRoot(root, scalars);
+      writer.reset();
+      writer.write(
+          UnsafeProjection.create(scalars).apply(new GenericInternalRow(new Object[] {2.5})));
+      writer.finish();
+      assertThat(root.getVector("d").getObject(0)).isEqualTo(2.5);
+    }
+  }
+
+  private static List<Object> values(ListVector vector, int row) {
+    return new ArrayList<>(vector.getObject(row));
+  }
+
+  private static GenericArrayData longs(long... values) {
+    return new GenericArrayData(Arrays.stream(values).boxed().toArray());
+  }
+}
