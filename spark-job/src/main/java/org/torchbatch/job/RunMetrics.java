@@ -32,7 +32,14 @@ final class RunMetrics implements QueryExecutionListener, AutoCloseable {
 
   @Override
   public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
-    rows.addAndGet(PredictPlans.metric(qe.executedPlan(), "numOutputRows"));
+    int operators = PredictPlans.operators(qe.executedPlan()).size();
+    long predicted = PredictPlans.metric(qe.executedPlan(), "numOutputRows");
+    LOG.info("Query '{}' ended: {} predict operator(s), {} rows", funcName, operators, predicted);
+    if (operators == 0) {
+      // another query's late event: the write's is still to come
+      return;
+    }
+    rows.addAndGet(predicted);
     nullRows.addAndGet(PredictPlans.metric(qe.executedPlan(), "nullRows"));
     modelLoads.addAndGet(PredictPlans.metric(qe.executedPlan(), "modelLoads"));
     reported.countDown();
@@ -44,22 +51,26 @@ final class RunMetrics implements QueryExecutionListener, AutoCloseable {
   }
 
   long rows() {
+    awaitReport();
     return rows.get();
   }
 
   long nullRows() {
+    awaitReport();
     return nullRows.get();
   }
 
   long modelLoads() {
+    awaitReport();
     return modelLoads.get();
   }
 
-  @Override
-  public void close() {
-    // listeners are told asynchronously: wait until Spark delivered this job's event
+  /**
+   * Listeners hear of a query asynchronously, possibly after save() returned: the counts wait for
+   * the write's event (and for Spark's listener bus to drain) before they are read.
+   */
+  private void awaitReport() {
     try {
-      // the end of the write can reach the listener bus after save() returned: wait for it
       if (!reported.await(60, TimeUnit.SECONDS)) {
         LOG.warn("No end-of-query event within 60 s; the summary's row counts may be low");
       }
@@ -68,8 +79,11 @@ final class RunMetrics implements QueryExecutionListener, AutoCloseable {
       LOG.warn("Spark's listener bus did not drain in 30 s; the summary's row counts may be low");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } finally {
-      spark.listenerManager().unregister(this);
     }
+  }
+
+  @Override
+  public void close() {
+    spark.listenerManager().unregister(this);
   }
 }

@@ -1,7 +1,10 @@
 package org.torchbatch.spark;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
@@ -26,15 +29,18 @@ public final class PredictPlans {
     return operators(plan).stream().mapToLong(op -> op.metrics().apply(name).value()).sum();
   }
 
-  /** Every node of the plan, top down. */
+  /** Every node of the plan, each once. */
   public static List<SparkPlan> nodes(SparkPlan plan) {
-    List<SparkPlan> found = new ArrayList<>();
+    Set<SparkPlan> found = Collections.newSetFromMap(new IdentityHashMap<>());
     collect(plan, found);
-    return found;
+    return new ArrayList<>(found);
   }
 
-  private static void collect(SparkPlan plan, List<SparkPlan> found) {
-    found.add(plan);
+  private static void collect(SparkPlan plan, Set<SparkPlan> found) {
+    // a node can be both a child and an inner child (InputAdapter): count it once
+    if (!found.add(plan)) {
+      return;
+    }
     if (plan instanceof AdaptiveSparkPlanExec adaptive) {
       collect(adaptive.executedPlan(), found);
     } else if (plan instanceof QueryStageExec stage) {
@@ -42,6 +48,12 @@ public final class PredictPlans {
     }
     for (SparkPlan child : CollectionConverters.asJava(plan.children())) {
       collect(child, found);
+    }
+    // plans held beside the children: a command's physical plan in CommandResultExec, subqueries
+    for (Object inner : CollectionConverters.asJava(plan.innerChildren())) {
+      if (inner instanceof SparkPlan innerPlan) {
+        collect(innerPlan, found);
+      }
     }
   }
 }
