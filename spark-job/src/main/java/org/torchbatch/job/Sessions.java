@@ -24,8 +24,6 @@ final class Sessions {
       conf.setMaster("local[*]");
     }
     conf.setIfMissing("spark.app.name", "torchbatch");
-    // the Parquet reader's batches then feed the model's input without a copy
-    conf.setIfMissing("spark.sql.columnVector.offheap.enabled", "true");
     return SparkSession.builder().config(conf).getOrCreate();
   }
 }

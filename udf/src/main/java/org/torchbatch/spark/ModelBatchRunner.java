@@ -160,7 +160,8 @@ public final class ModelBatchRunner implements AutoCloseable {
             arguments.getRowCount(),
             batch.mask().rows() - batch.mask().modelRows(),
             ran - encoded,
-            (encoded - begin) + (System.nanoTime() - ran));
+            encoded - begin,
+            System.nanoTime() - ran);
         return result;
       }
     }

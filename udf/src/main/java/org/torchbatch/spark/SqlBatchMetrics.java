@@ -12,11 +12,12 @@ final class SqlBatchMetrics implements BatchMetrics {
   }
 
   @Override
-  public void batch(int rows, int nullRows, long modelNanos, long conversionNanos) {
+  public void batch(int rows, int nullRows, long modelNanos, long inputNanos, long outputNanos) {
     metric("batches").add(1);
     metric("nullRows").add(nullRows);
     metric("modelTime").add(modelNanos);
-    metric("conversionTime").add(conversionNanos);
+    metric("conversionTime").add(inputNanos);
+    metric("outputConversionTime").add(outputNanos);
   }
 
   @Override

@@ -27,7 +27,9 @@ case class BatchPredictExec(
     "batches" -> SQLMetrics.createMetric(sparkContext, "model batches"),
     "nullRows" -> SQLMetrics.createMetric(sparkContext, "rows skipped for nulls"),
     "modelTime" -> SQLMetrics.createNanoTimingMetric(sparkContext, "model time"),
-    "conversionTime" -> SQLMetrics.createNanoTimingMetric(sparkContext, "conversion time"),
+    "conversionTime" -> SQLMetrics.createNanoTimingMetric(sparkContext, "input conversion time"),
+    "outputConversionTime" ->
+      SQLMetrics.createNanoTimingMetric(sparkContext, "output conversion time"),
     "modelLoads" -> SQLMetrics.createMetric(sparkContext, "model loads"),
     "loadTime" -> SQLMetrics.createTimingMetric(sparkContext, "model load time"))
 

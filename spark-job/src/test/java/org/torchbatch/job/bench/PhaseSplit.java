@@ -1,5 +1,6 @@
 package org.torchbatch.job.bench;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
@@ -12,24 +13,14 @@ import org.torchbatch.spark.PredictPlans;
 
 /**
  * Where a job's task time goes, from the metrics Spark and the batch operator keep: the Parquet
- * scan's time, the operator's conversion and model time, and the rest of the tasks' run time
- * (projection and the Parquet write).
+ * scan's time, the operator's input conversion, model and output conversion time, and the rest of
+ * the tasks' run time (projection and the Parquet write).
  */
-record PhaseSplit(
-    double readSeconds,
-    double convertSeconds,
-    double modelSeconds,
-    double restSeconds,
-    double wallSeconds) {
-
-  static final String[] PHASES = {"read", "convert", "model", "write + rest"};
-
-  double[] phases() {
-    return new double[] {readSeconds, convertSeconds, modelSeconds, restSeconds};
-  }
+record PhaseSplit(double[] phases, double wallSeconds) {
+  static final String[] PHASES = {"read", "convert", "model", "convert back", "write + rest"};
 
   double taskSeconds() {
-    return readSeconds + convertSeconds + modelSeconds + restSeconds;
+    return Arrays.stream(phases).sum();
   }
 
   static PhaseSplit measure(SparkSession spark, Runnable job) throws Exception {
@@ -48,8 +39,9 @@ record PhaseSplit(
     double read = listener.scanNanos.get() / 1e9;
     double convert = listener.conversionNanos.get() / 1e9;
     double model = listener.modelNanos.get() / 1e9;
-    double tasks = listener.taskMillis.get() / 1e3;
-    return new PhaseSplit(read, convert, model, Math.max(0, tasks - read - convert - model), wall);
+    double back = listener.outputNanos.get() / 1e9;
+    double rest = listener.taskMillis.get() / 1e3 - read - convert - model - back;
+    return new PhaseSplit(new double[] {read, convert, model, back, Math.max(0, rest)}, wall);
   }
 
   private static final class Listener extends SparkListener implements QueryExecutionListener {
@@ -57,6 +49,7 @@ record PhaseSplit(
     final AtomicLong scanNanos = new AtomicLong();
     final AtomicLong conversionNanos = new AtomicLong();
     final AtomicLong modelNanos = new AtomicLong();
+    final AtomicLong outputNanos = new AtomicLong();
 
     @Override
     public void onTaskEnd(SparkListenerTaskEnd end) {
@@ -75,6 +68,7 @@ record PhaseSplit(
       }
       conversionNanos.addAndGet(PredictPlans.metric(qe.executedPlan(), "conversionTime"));
       modelNanos.addAndGet(PredictPlans.metric(qe.executedPlan(), "modelTime"));
+      outputNanos.addAndGet(PredictPlans.metric(qe.executedPlan(), "outputConversionTime"));
     }
 
     @Override
