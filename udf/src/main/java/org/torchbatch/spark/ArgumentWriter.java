@@ -12,8 +12,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.execution.arrow.ArrowWriter;
 import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
@@ -32,21 +30,12 @@ abstract class ArgumentWriter {
 
   static ArgumentWriter forRoot(VectorSchemaRoot root, StructType schema) {
     for (StructField field : schema.fields()) {
-      if (!(field.dataType() instanceof ArrayType array && width(array.elementType()) > 0)) {
+      if (!(field.dataType() instanceof ArrayType array
+          && SparkColumns.width(array.elementType()) > 0)) {
         return new SparkWriter(ArrowWriter.create(root));
       }
     }
     return new ArrayCopies(root);
-  }
-
-  /** Bytes per element of the numeric types copied in bulk, else 0. */
-  private static int width(DataType type) {
-    if (type.equals(DataTypes.DoubleType) || type.equals(DataTypes.LongType)) {
-      return 8;
-    } else if (type.equals(DataTypes.FloatType) || type.equals(DataTypes.IntegerType)) {
-      return 4;
-    }
-    return 0;
   }
 
   private static final class SparkWriter extends ArgumentWriter {

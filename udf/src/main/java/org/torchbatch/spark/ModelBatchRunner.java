@@ -110,14 +110,11 @@ public final class ModelBatchRunner implements AutoCloseable {
         throw failure(e.getMessage(), e);
       }
       if (!sizer.shrinkAfterOutOfMemory(rows)) {
-        throw failure(
-            e.getMessage()
-                + " (out of memory on "
-                + rows
-                + " rows: lower spark.torchbatch.model."
-                + model.name()
-                + ".batchSize or set it to auto)",
-            e);
+        String advice =
+            BatchSizer.isAuto(model.config().batchSize())
+                ? "not even one row fits on " + handle.device()
+                : "lower spark.torchbatch.model." + model.name() + ".batchSize or set it to auto";
+        throw failure(e.getMessage() + " (out of memory on " + rows + " rows: " + advice + ")", e);
       }
       int half = rows / 2;
       try (VectorSchemaRoot first = arguments.slice(0, half);

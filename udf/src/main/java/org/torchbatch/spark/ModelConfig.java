@@ -120,11 +120,6 @@ public record ModelConfig(
         String.valueOf(sha256));
   }
 
-  /** The most rows a model call can take: the fixed size, or auto's ceiling. */
-  public int batchRowsCeiling() {
-    return BatchSizer.isAuto(batchSize) ? maxBatchSize : Integer.parseInt(batchSize);
-  }
-
   /** The row shape configured for argument {@code position}, or null. */
   public long[] shape(int position) {
     return position < shapes.size() ? shapes.get(position) : null;

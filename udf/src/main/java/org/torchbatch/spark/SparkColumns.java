@@ -245,7 +245,8 @@ final class SparkColumns {
     }
   }
 
-  private static int width(DataType type) {
+  /** Bytes per value of the numeric types copied in bulk, else 0. */
+  static int width(DataType type) {
     if (type.equals(DataTypes.DoubleType) || type.equals(DataTypes.LongType)) {
       return 8;
     } else if (type.equals(DataTypes.FloatType) || type.equals(DataTypes.IntegerType)) {

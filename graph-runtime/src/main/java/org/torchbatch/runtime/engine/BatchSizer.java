@@ -136,10 +136,6 @@ public final class BatchSizer {
     return true;
   }
 
-  public synchronized String describe() {
-    return auto ? AUTO + (settled ? "(" + size + ")" : "") : String.valueOf(size);
-  }
-
   /** Whether {@code error} is libtorch running out of device (or host) memory. */
   public static boolean isOutOfMemory(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {

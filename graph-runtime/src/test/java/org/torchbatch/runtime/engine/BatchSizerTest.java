@@ -22,7 +22,6 @@ class BatchSizerTest {
     BatchSizer sizer = BatchSizer.of("m", "512", 16384);
     runUntilSettled(sizer, rows -> rows * 100.0);
     assertThat(sizer.rows()).isEqualTo(512);
-    assertThat(sizer.describe()).isEqualTo("512");
     assertThat(sizer.shrinkAfterOutOfMemory(512)).isFalse();
   }
 
@@ -34,7 +33,6 @@ class BatchSizerTest {
             BatchSizer.of("m", "auto", 65536), rows -> 1000.0 * Math.min(rows, 2048) + rows);
     assertThat(sizer.settled()).isTrue();
     assertThat(sizer.rows()).isEqualTo(4096);
-    assertThat(sizer.describe()).isEqualTo("auto(4096)");
   }
 
   @Test
