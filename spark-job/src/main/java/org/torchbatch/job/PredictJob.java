@@ -29,11 +29,11 @@ final class PredictJob {
   static final String MODEL = "job";
   private static final String RESULT = "__torchbatch_prediction";
 
-  private final SparkSession spark;
-  private final JobSettings settings;
   private static final List<String> READER_BATCH_SIZES =
       List.of("spark.sql.parquet.columnarReaderBatchSize", "spark.sql.orc.columnarReaderBatchSize");
 
+  private final SparkSession spark;
+  private final JobSettings settings;
   private final RunSummary summary = new RunSummary();
   // session settings this run made, taken back at its end (the session may outlive the job)
   private final List<String> setForThisRun = new ArrayList<>();

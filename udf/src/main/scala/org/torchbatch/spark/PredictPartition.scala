@@ -90,10 +90,13 @@ case class PredictPartition(
     Iterator.unfold(0) { from =>
       if (from >= rows) None
       else {
-        val count = math.min(rows - from, runners.map(_.batchRows()).min)
+        val count = math.min(rows - from, batchRows(runners))
         Some(((from, count), from + count))
       }
     }
+
+  /** Rows for the next model call: the smallest any of the query's models asks for. */
+  private def batchRows(runners: Seq[ModelBatchRunner]): Int = runners.map(_.batchRows()).min
 
   def process(rows: Iterator[InternalRow]): Iterator[InternalRow] = {
     val task = TaskContext.get()
@@ -148,7 +151,7 @@ case class PredictPartition(
 
     override def next(): (ArrayBuffer[InternalRow], ColumnarBatch) = {
       release()
-      val batchSize = runners.map(_.batchRows()).min
+      val batchSize = batchRows(runners)
       val buffered = new ArrayBuffer[InternalRow](batchSize)
       inputs.foreach(_._3.reset())
       while (buffered.size < batchSize && rows.hasNext) {
