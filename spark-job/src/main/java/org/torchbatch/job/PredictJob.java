@@ -230,6 +230,14 @@ final class PredictJob {
     if (settings.require("output-format").equals("csv")) {
       writer = writer.option("header", "true");
     }
+    if (settings.require("output-format").equals("parquet")) {
+      List<String> predictions =
+          Arrays.stream(result.columns()).filter(c -> !settings.list("keep").contains(c)).toList();
+      writer =
+          writer.options(
+              PlainFloatColumns.options(
+                  result.schema(), predictions, spark.sparkContext().hadoopConfiguration()));
+    }
     List<String> partitionBy = settings.list("partition-by");
     return partitionBy.isEmpty() ? writer : writer.partitionBy(partitionBy.toArray(new String[0]));
   }

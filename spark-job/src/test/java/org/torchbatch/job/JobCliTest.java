@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,6 +119,34 @@ class JobCliTest {
     assertThat(json.path("outputBytes").asLong()).isPositive();
     assertThat(json.path("spark").asText()).isEqualTo("4.2.0");
     assertThat(json.path("phaseSeconds").has("predict-and-write")).isTrue();
+    // model scores are written plain; the kept columns keep Parquet's dictionary
+    assertThat(encodings(output, "prediction.list.element"))
+        .doesNotContain(Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY);
+    assertThat(encodings(output, "dt"))
+        .containsAnyOf(Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY);
+  }
+
+  /** The encodings of one column in every Parquet file of {@code output}. */
+  private static Set<Encoding> encodings(String output, String column) throws IOException {
+    Set<Encoding> found = EnumSet.noneOf(Encoding.class);
+    try (var files = Files.list(Path.of(output))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+        try (ParquetFileReader reader =
+            ParquetFileReader.open(
+                HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(file.toString()), new Configuration()))) {
+          for (BlockMetaData block : reader.getFooter().getBlocks()) {
+            for (ColumnChunkMetaData chunk : block.getColumns()) {
+              if (chunk.getPath().toDotString().equals(column)) {
+                found.addAll(chunk.getEncodings());
+              }
+            }
+          }
+        }
+      }
+    }
+    assertThat(found).as("column " + column + " in " + output).isNotEmpty();
+    return found;
   }
 
   @Test

@@ -1,7 +1,9 @@
 package org.torchbatch.spark;
 
 import java.nio.ByteOrder;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.ForeignAllocation;
@@ -12,6 +14,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.spark.sql.execution.vectorized.OffHeapColumnVector;
+import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -24,10 +27,17 @@ import org.apache.spark.sql.vectorized.ColumnVector;
  * Copies a column of a Spark columnar batch (what the vectorized Parquet reader produces) into an
  * Arrow vector with bulk copies: one per batch for a column of numbers, one per batch for the
  * values of an array column whose rows are stored back to back, and none for such values when Spark
- * keeps them off the heap (spark.sql.columnVector.offheap.enabled). No rows are built.
+ * keeps them off the heap (spark.sql.columnVector.offheap.enabled). No rows are built. Array values
+ * land in buffers kept from batch to batch (one per argument), so the per-batch cost is the copy
+ * alone: no allocation and no zeroing. One instance per task; it owns those buffers.
  */
-final class SparkColumns {
-  private SparkColumns() {}
+final class SparkColumns implements AutoCloseable {
+  private final BufferAllocator allocator;
+  private final Map<Integer, ArrowBuf> values = new HashMap<>();
+
+  SparkColumns(BufferAllocator allocator) {
+    this.allocator = allocator;
+  }
 
   /** Whether {@link #toArrow} reads this type: numbers, or arrays of float, double, int or long. */
   static boolean supports(DataType type) {
@@ -38,16 +48,17 @@ final class SparkColumns {
   }
 
   /**
-   * A new Arrow vector with the first {@code rows} values of {@code column}; the caller owns it.
+   * A new Arrow vector with the first {@code rows} values of {@code column}; the caller owns it and
+   * closes it before the next call for the same {@code slot} (the argument's position), whose
+   * buffers it may share.
    */
-  static FieldVector toArrow(
-      String name, ColumnVector column, DataType type, int rows, BufferAllocator allocator) {
+  FieldVector toArrow(int slot, String name, ColumnVector column, DataType type, int rows) {
     FieldVector vector =
         ArrowUtils.toArrowField(name, type, true, "UTC", false, Metadata.empty())
             .createVector(allocator);
     try {
       if (type instanceof ArrayType array && column instanceof WritableColumnVector arrays) {
-        copyArrays((ListVector) vector, arrays, array.elementType(), rows, allocator);
+        copyArrays(slot, (ListVector) vector, arrays, array.elementType(), rows);
       } else if (type instanceof ArrayType array) {
         copyArraysRowByRow((ListVector) vector, column, array.elementType(), rows);
       } else {
@@ -64,12 +75,8 @@ final class SparkColumns {
     }
   }
 
-  private static void copyArrays(
-      ListVector list,
-      WritableColumnVector arrays,
-      DataType element,
-      int rows,
-      BufferAllocator allocator) {
+  private void copyArrays(
+      int slot, ListVector list, WritableColumnVector arrays, DataType element, int rows) {
     list.setInitialCapacity(rows);
     list.allocateNew();
     ArrowBuf offsets = list.getOffsetBuffer();
@@ -91,54 +98,67 @@ final class SparkColumns {
         && arrays.arrayData() instanceof OffHeapColumnVector offHeap
         && !offHeap.hasDictionary()
         && !offHeap.hasNull()) {
-      viewValues(values, offHeap, element, first, total, allocator);
-      list.setLastSet(rows - 1);
-      list.setValueCount(rows);
-      return;
-    }
-    values.allocateNew(total);
-    if (backToBack) {
-      copyValues(arrays.arrayData(), element, first, values.getDataBuffer(), 0, total);
+      viewValues(values, offHeap, element, first, total);
     } else {
-      for (int r = 0; r < rows; r++) {
-        if (!arrays.isNullAt(r)) {
-          int at = offsets.getInt((long) r * ListVector.OFFSET_WIDTH);
-          copyValues(
-              arrays.arrayData(),
-              element,
-              arrays.getArrayOffset(r),
-              values.getDataBuffer(),
-              at,
-              arrays.getArrayLength(r));
+      ArrowBuf data = reusedValues(slot, (long) total * width(element));
+      if (backToBack) {
+        copyValues(arrays.arrayData(), element, first, data, 0, total);
+      } else {
+        for (int r = 0; r < rows; r++) {
+          if (!arrays.isNullAt(r)) {
+            int at = offsets.getInt((long) r * ListVector.OFFSET_WIDTH);
+            copyValues(
+                arrays.arrayData(),
+                element,
+                arrays.getArrayOffset(r),
+                data,
+                at,
+                arrays.getArrayLength(r));
+          }
         }
       }
+      // with no nulls Arrow builds the validity buffer itself, so none is passed
+      values.loadFieldBuffers(new ArrowFieldNode(total, 0), List.of(allocator.getEmpty(), data));
     }
-    values.getValidityBuffer().setOne(0, BitVectorHelper.getValidityBufferSizeFromCount(total));
-    values.setValueCount(total);
     list.setLastSet(rows - 1);
     list.setValueCount(rows);
+  }
+
+  /** The slot's kept buffer, grown when a batch needs more, as a slice of {@code bytes}. */
+  private ArrowBuf reusedValues(int slot, long bytes) {
+    ArrowBuf kept = values.get(slot);
+    if (kept == null || kept.capacity() < bytes) {
+      if (kept != null) {
+        kept.close();
+      }
+      kept = allocator.buffer(bytes);
+      values.put(slot, kept);
+    }
+    return kept.slice(0, bytes);
+  }
+
+  @Override
+  public void close() {
+    values.values().forEach(ArrowBuf::close);
+    values.clear();
   }
 
   /**
    * Points {@code values} at Spark's off-heap array values instead of copying them: they stay valid
    * until the reader's next batch, and the Arrow input is closed before that.
    */
-  private static void viewValues(
+  private void viewValues(
       BaseFixedWidthVector values,
       OffHeapColumnVector source,
       DataType element,
       int first,
-      int count,
-      BufferAllocator allocator) {
+      int count) {
     int width = width(element);
     try (ArrowBuf data =
-            allocator.wrapForeignAllocation(
-                new SparkMemory(
-                    source.valuesNativeAddress() + (long) first * width, (long) count * width));
-        ArrowBuf validity =
-            allocator.buffer(BitVectorHelper.getValidityBufferSizeFromCount(count))) {
-      validity.setOne(0, validity.capacity());
-      values.loadFieldBuffers(new ArrowFieldNode(count, 0), List.of(validity, data));
+        allocator.wrapForeignAllocation(
+            new SparkMemory(
+                source.valuesNativeAddress() + (long) first * width, (long) count * width))) {
+      values.loadFieldBuffers(new ArrowFieldNode(count, 0), List.of(allocator.getEmpty(), data));
     }
   }
 
@@ -219,6 +239,9 @@ final class SparkColumns {
       return;
     }
     var buffer = target.nioBuffer((long) to * width, count * width).order(ByteOrder.LITTLE_ENDIAN);
+    if (source instanceof OnHeapColumnVector onHeap && OnHeapArrays.copy(onHeap, from, buffer)) {
+      return;
+    }
     if (type.equals(DataTypes.FloatType)) {
       buffer.asFloatBuffer().put(source.getFloats(from, count));
     } else if (type.equals(DataTypes.DoubleType)) {

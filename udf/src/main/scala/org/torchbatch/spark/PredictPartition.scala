@@ -35,6 +35,7 @@ case class PredictPartition(
     val runners = calls.map { call =>
       new ModelBatchRunner(call.model, hadoopConf.get(), allocator, resources.cpus, resources.gpus, sink)
     }
+    val columns = new SparkColumns(allocator)
     var inputs: Seq[VectorSchemaRoot] = Nil
     var results: Option[ColumnarBatch] = None
     def releaseResults(): Unit = { results.foreach(_.close()); results = None }
@@ -42,6 +43,7 @@ case class PredictPartition(
     task.addTaskCompletionListener[Unit] { _ =>
       releaseResults()
       releaseInputs()
+      columns.close()
       runners.foreach(_.close())
       allocator.close()
     }
@@ -52,11 +54,12 @@ case class PredictPartition(
       releaseInputs()
       val rows = input.numRows()
       val began = System.nanoTime()
-      inputs = calls.map { call =>
+      inputs = calls.zipWithIndex.map { case (call, c) =>
         val names = call.model.arguments().asScala.map(_.columns().get(0))
-        val arguments = call.children.zip(names).map { case (attribute: Attribute, name) =>
-          val column = input.column(childOutput.indexWhere(_.exprId == attribute.exprId))
-          SparkColumns.toArrow(name, column, attribute.dataType, rows, allocator)
+        val arguments = call.children.zip(names).zipWithIndex.map {
+          case ((attribute: Attribute, name), a) =>
+            val column = input.column(childOutput.indexWhere(_.exprId == attribute.exprId))
+            columns.toArrow(argumentSlot(c, a), name, column, attribute.dataType, rows)
         }
         val root = new VectorSchemaRoot(arguments.asJava)
         root.setRowCount(rows)
@@ -84,6 +87,9 @@ case class PredictPartition(
       }
     }
   }
+
+  /** A number for argument `a` of call `c`, unique among the query's calls. */
+  private def argumentSlot(c: Int, a: Int): Int = calls.take(c).map(_.children.size).sum + a
 
   /** Row ranges of a batch, each as long as the runners ask for when it is reached. */
   private def slices(rows: Int, runners: Seq[ModelBatchRunner]): Iterator[(Int, Int)] =

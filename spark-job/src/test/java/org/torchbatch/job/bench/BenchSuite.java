@@ -33,6 +33,7 @@ public final class BenchSuite implements Callable<Integer> {
   private static final String RAW = "graph-runtime raw, mlp_small, batch 4096, 2 threads";
   private static final String SQL = "SQL predict, mlp_small, batch 4096, cached data";
   private static final String JOB = "job Parquet -> Parquet, mlp_small, batch 4096";
+  private static final String SPARK_ALONE = "same read + write as the job, no model";
   private static final String TINY_JOB = "job Parquet -> Parquet, tiny_mlp";
   private static final String NO_MODEL = "same read + write, no model";
   private static final String BATCHED = "SQL predict, tiny_mlp, cached data";
@@ -142,12 +143,14 @@ public final class BenchSuite implements Callable<Integer> {
       System.out.println("Cases, side by side:");
       measured =
           new SideBySide()
-              .add(RAW, sqlRows, () -> RawRuns.rowsPerSecond(runner, ready, (int) sqlRows))
+              // raw over as many rows as the job, so both ride out the same noise
+              .add(RAW, rows, () -> RawRuns.rowsPerSecond(runner, ready, (int) rows))
               .add(SQL, sqlRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
               .add(
                   JOB,
                   rows,
                   () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", "4096"))
+              .add(SPARK_ALONE, rows, () -> Jobs.sparkAlone(spark, wide, output))
               .add(TINY_JOB, tinyRows, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
               .add(NO_MODEL, tinyRows, () -> Jobs.copy(spark, narrow, output))
               .add(BATCHED, udfRows, () -> Jobs.drain(spark.sql(query("tiny", "narrow"))))
@@ -162,11 +165,12 @@ public final class BenchSuite implements Callable<Integer> {
     report.target(ratio("tiny-model job / no-model job", measured, TINY_JOB, NO_MODEL, 0.90));
     report.target(
         ratio("batched SQL predict / per-row UDF (tiny_mlp)", measured, BATCHED, PER_ROW, 10));
+    report.limit(limit(measured));
     Map<String, Long> caseRows = new LinkedHashMap<>();
-    for (String name : List.of(RAW, SQL)) {
-      caseRows.put(name, sqlRows);
+    for (String name : List.of(RAW, JOB, SPARK_ALONE)) {
+      caseRows.put(name, rows);
     }
-    caseRows.put(JOB, rows);
+    caseRows.put(SQL, sqlRows);
     for (String name : List.of(TINY_JOB, NO_MODEL)) {
       caseRows.put(name, tinyRows);
     }
@@ -258,6 +262,25 @@ public final class BenchSuite implements Callable<Integer> {
 
   private static String query(String model, String view) {
     return "SELECT id, predict('" + model + "', features) FROM " + view;
+  }
+
+  /**
+   * Where the job could get if torchbatch cost nothing: on a machine whose cores are all busy, the
+   * model's work (raw) and Spark's own read + write (no model) add up, so the limit rate is {@code
+   * 1 / (1 / raw + 1 / sparkAlone)}. Per round: that limit over raw, and the job over that limit.
+   */
+  private static Report.Limit limit(Map<String, Measurement> measured) {
+    double[] raw = measured.get(RAW).rowsPerSecond();
+    double[] alone = measured.get(SPARK_ALONE).rowsPerSecond();
+    double[] job = measured.get(JOB).rowsPerSecond();
+    double[] reachable = new double[raw.length];
+    double[] reached = new double[raw.length];
+    for (int r = 0; r < raw.length; r++) {
+      double limit = 1 / (1 / raw[r] + 1 / alone[r]);
+      reachable[r] = limit / raw[r];
+      reached[r] = job[r] / limit;
+    }
+    return new Report.Limit(new Measurement(reachable), new Measurement(reached));
   }
 
   private static Report.Ratio ratio(

@@ -42,6 +42,20 @@ final class Jobs {
     spark.read().parquet(input).select("id", "features").write().mode("overwrite").parquet(output);
   }
 
+  /**
+   * The mlp_small job's read + write with no model: the same input, and an output as wide as the
+   * model's (10 floats a row, taken from the input). What Spark alone costs the job.
+   */
+  static void sparkAlone(SparkSession spark, String input, String output) {
+    spark
+        .read()
+        .parquet(input)
+        .selectExpr("id", "slice(features, 1, 10) AS prediction")
+        .write()
+        .mode("overwrite")
+        .parquet(output);
+  }
+
   /** Runs a query to the end and drops its rows (Spark's noop sink). */
   static void drain(Dataset<Row> query) {
     query.write().format("noop").mode("overwrite").save();

@@ -18,9 +18,13 @@ final class Report {
     }
   }
 
+  /** How far the job can get with Spark's read + write in it, and how much of that it reaches. */
+  record Limit(Measurement reachable, Measurement reached) {}
+
   private final Path file;
   private final String head;
   private final List<Ratio> targets = new ArrayList<>();
+  private Limit limit;
   private final StringBuilder text = new StringBuilder();
 
   Report(Path file, String title, String setup) {
@@ -31,6 +35,11 @@ final class Report {
   /** A ratio judged against its target; all of them head the report. */
   void target(Ratio ratio) {
     targets.add(ratio);
+  }
+
+  /** The job's distance to its limit; printed under the targets. */
+  void limit(Limit limit) {
+    this.limit = limit;
   }
 
   void cases(Map<String, Measurement> measured, Map<String, Long> rows) {
@@ -120,7 +129,23 @@ final class Report {
               number(ratio.target()),
               ratio.met() ? "yes" : "**no**"));
     }
+    if (limit != null) {
+      all.append("\n## Distance to the limit (job, mlp_small)\n\n");
+      all.append(
+          "The model's work and Spark's own read + write of the same rows share the same cores, so"
+              + " even a torchbatch that cost nothing could not beat 1 / (1 / raw + 1 / Spark"
+              + " alone).\n\n");
+      all.append("| ratio | median | min-max |\n|---|---|---|\n");
+      all.append(row("job / raw if torchbatch cost nothing", limit.reachable()));
+      all.append(row("job / that limit", limit.reached()));
+    }
     Files.writeString(file, all.append(text));
+  }
+
+  private static String row(String name, Measurement values) {
+    return String.format(
+        "| %s | %s | %s-%s |%n",
+        name, number(values.median()), number(values.min()), number(values.max()));
   }
 
   private void section(String title) {
