@@ -71,7 +71,7 @@ public final class BenchSuite implements Callable<Integer> {
   @Option(
       names = "--only",
       split = ",",
-      defaultValue = "cases,batch,phases,conversions,memory",
+      defaultValue = "cases,batch,phases,profile,conversions,memory",
       description = "sections to run: ${DEFAULT-VALUE}")
   Set<String> sections;
 
@@ -112,6 +112,9 @@ public final class BenchSuite implements Callable<Integer> {
     }
     if (sections.contains("phases")) {
       phases();
+    }
+    if (sections.contains("profile")) {
+      profile();
     }
     if (sections.contains("conversions")) {
       System.out.println("Conversions:");
@@ -233,6 +236,20 @@ public final class BenchSuite implements Callable<Integer> {
     phases.put(NO_MODEL, PhaseSplit.measure(spark, () -> Jobs.copy(spark, narrow, output)));
     Charts.phases(folder.resolve("phases.png"), phases);
     report.phases(phases, "phases.png");
+    report.write();
+  }
+
+  /** One more mlp_small job under async-profiler: CPU samples of every thread, grouped. */
+  private void profile() throws Exception {
+    String wide = BenchData.parquet(spark, data, rows, WIDE);
+    String output = folder.resolve("job-output").toString();
+    System.out.println("Profile:");
+    Path collapsed = folder.resolve("profile.collapsed");
+    CpuProfile profile =
+        CpuProfile.record(
+            () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", "4096"),
+            collapsed);
+    report.profile(profile, collapsed.getFileName().toString());
     report.write();
   }
 

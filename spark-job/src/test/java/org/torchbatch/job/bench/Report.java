@@ -86,6 +86,27 @@ final class Report {
     image(chart);
   }
 
+  void profile(CpuProfile profile, String collapsed) {
+    section("CPU profile of one mlp_small job (async-profiler, every thread)");
+    line(
+        "Each sample goes to the group of its deepest frame that names one. Raw stacks: "
+            + collapsed
+            + " (collapsed format, for any flame graph tool).");
+    line("");
+    line("| where | share of CPU samples | CPU seconds |");
+    line("|---|---|---|");
+    profile
+        .samples()
+        .forEach(
+            (group, count) ->
+                line(
+                    String.format(
+                        "| %s | %.1f%% | %.1f |",
+                        group,
+                        100.0 * count / Math.max(profile.total(), 1),
+                        count * profile.intervalSeconds())));
+  }
+
   void conversions(List<ConversionBenchmark.Result> results) {
     section("arrow-bridge conversions (GB/s of tensor data, 4096 rows a batch)");
     line("| conversion | path | GB/s | min-max |");
