@@ -28,27 +28,17 @@ case class PredictPartition(
    * of the batch sized by the runners; other columns are read from the batch.
    */
   def processColumnar(batches: Iterator[ColumnarBatch]): Iterator[InternalRow] = {
-    val task = TaskContext.get()
-    val resources = new TaskResources(task)
-    val allocator = ArrowInputs.taskAllocator(s"torchbatch-task-${task.taskAttemptId()}")
-    val sink = new SqlBatchMetrics(metrics)
-    val runners = calls.map { call =>
-      new ModelBatchRunner(call.model, hadoopConf.get(), allocator, resources.cpus, resources.gpus, sink)
-    }
-    val columns = new SparkColumns(allocator)
+    val run = new TaskRun
+    val columns = new SparkColumns(run.allocator)
     var inputs: Seq[VectorSchemaRoot] = Nil
     var results: Option[ColumnarBatch] = None
     def releaseResults(): Unit = { results.foreach(_.close()); results = None }
     def releaseInputs(): Unit = { inputs.foreach(_.close()); inputs = Nil }
-    task.addTaskCompletionListener[Unit] { _ =>
+    run.onEnd {
       releaseResults()
       releaseInputs()
       columns.close()
-      runners.foreach(_.close())
-      allocator.close()
     }
-    val project = UnsafeProjection.create(passthrough ++ resultAttrs, childOutput ++ resultAttrs)
-    val numOutputRows = metrics("numOutputRows")
     batches.flatMap { input =>
       releaseResults()
       releaseInputs()
@@ -65,10 +55,10 @@ case class PredictPartition(
         root.setRowCount(rows)
         root
       }
-      sink.inputCopied(System.nanoTime() - began)
-      slices(rows, runners).flatMap { case (from, count) =>
+      run.metricsSink.inputCopied(System.nanoTime() - began)
+      slices(rows, run.runners).flatMap { case (from, count) =>
         releaseResults()
-        val vectors: Array[ColumnVector] = inputs.zip(runners).map { case (root, runner) =>
+        val vectors: Array[ColumnVector] = inputs.zip(run.runners).map { case (root, runner) =>
           val result =
             if (count == rows) runner.run(root)
             else {
@@ -81,8 +71,8 @@ case class PredictPartition(
         results = Some(batch)
         val joined = new JoinedRow
         (0 until count).iterator.map { i =>
-          numOutputRows += 1
-          project(joined(input.getRow(from + i), batch.getRow(i)))
+          run.numOutputRows += 1
+          run.project(joined(input.getRow(from + i), batch.getRow(i)))
         }
       }
     }
@@ -101,39 +91,54 @@ case class PredictPartition(
       }
     }
 
+  /**
+   * What both paths set up in a task: an allocator, one runner per predict call, the output
+   * projection; `onEnd` frees a path's own resources, then the runners, then the allocator.
+   */
+  private class TaskRun {
+    private val task = TaskContext.get()
+    private val resources = new TaskResources(task)
+    val allocator: BufferAllocator =
+      ArrowInputs.taskAllocator(s"torchbatch-task-${task.taskAttemptId()}")
+    val metricsSink = new SqlBatchMetrics(metrics)
+    val runners: Seq[ModelBatchRunner] = calls.map { call =>
+      new ModelBatchRunner(
+        call.model, hadoopConf.get(), allocator, resources.cpus, resources.gpus, metricsSink)
+    }
+    val project: UnsafeProjection =
+      UnsafeProjection.create(passthrough ++ resultAttrs, childOutput ++ resultAttrs)
+    val numOutputRows: SQLMetric = metrics("numOutputRows")
+
+    def onEnd(release: => Unit): Unit = task.addTaskCompletionListener[Unit] { _ =>
+      release
+      runners.foreach(_.close())
+      allocator.close()
+    }
+  }
+
   /** Rows for the next model call: the smallest any of the query's models asks for. */
   private def batchRows(runners: Seq[ModelBatchRunner]): Int = runners.map(_.batchRows()).min
 
   def process(rows: Iterator[InternalRow]): Iterator[InternalRow] = {
-    val task = TaskContext.get()
-    val resources = new TaskResources(task)
-    val allocator = ArrowInputs.taskAllocator(s"torchbatch-task-${task.taskAttemptId()}")
+    val run = new TaskRun
     val inputs = calls.map { call =>
       val names = call.model.arguments().asScala.map(_.columns().get(0))
       val schema = StructType(call.children.zip(names).map { case (e, name) =>
         StructField(name, e.dataType, e.nullable)
       })
-      val root = ArrowInputs.root(schema, timeZone, allocator)
+      val root = ArrowInputs.root(schema, timeZone, run.allocator)
       (UnsafeProjection.create(call.children, childOutput), root, ArgumentWriter.forRoot(root, schema))
     }
-    val sink = new SqlBatchMetrics(metrics)
-    val runners = calls.map { call =>
-      new ModelBatchRunner(call.model, hadoopConf.get(), allocator, resources.cpus, resources.gpus, sink)
-    }
-    val batches = new Batches(rows, inputs, runners, allocator)
-    task.addTaskCompletionListener[Unit] { _ =>
+    val batches = new Batches(rows, inputs, run.runners, run.allocator)
+    run.onEnd {
       batches.close()
-      runners.foreach(_.close())
       inputs.foreach(_._2.close())
-      allocator.close()
     }
-    val project = UnsafeProjection.create(passthrough ++ resultAttrs, childOutput ++ resultAttrs)
-    val numOutputRows = metrics("numOutputRows")
     batches.flatMap { case (buffered, results) =>
       val joined = new JoinedRow
       buffered.indices.iterator.map { i =>
-        numOutputRows += 1
-        project(joined(buffered(i), results.getRow(i)))
+        run.numOutputRows += 1
+        run.project(joined(buffered(i), results.getRow(i)))
       }
     }
   }
