@@ -231,8 +231,9 @@ final class PredictJob {
       writer = writer.option("header", "true");
     }
     if (settings.require("output-format").equals("parquet")) {
+      List<String> keep = settings.list("keep");
       List<String> predictions =
-          Arrays.stream(result.columns()).filter(c -> !settings.list("keep").contains(c)).toList();
+          Arrays.stream(result.columns()).filter(c -> !keep.contains(c)).toList();
       writer =
           writer.options(
               PlainFloatColumns.options(
