@@ -1,7 +1,5 @@
 package org.torchbatch.runtime.engine;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -12,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.torchbatch.runtime.TorchbatchException;
 import org.torchbatch.runtime.archive.ArchiveDigest;
-import org.torchbatch.runtime.archive.ArchiveException;
 import org.torchbatch.runtime.archive.ArchiveInfo;
 import org.torchbatch.runtime.archive.ArchiveReader;
 
@@ -28,7 +25,6 @@ public final class ModelCache {
   private final int maxIdle;
   private final Map<ModelKey, LoadedModel> models = new HashMap<>();
   private final Deque<LoadedModel> idle = new ArrayDeque<>();
-  private final Map<String, String> digests = new HashMap<>();
   private final AtomicLong loads = new AtomicLong();
   private final AtomicLong loadNanos = new AtomicLong();
 
@@ -48,7 +44,7 @@ public final class ModelCache {
   public synchronized ModelHandle acquire(Path archive, DeviceSpec device) {
     TorchEngine.settings();
     checkDevice(device);
-    ModelKey key = new ModelKey(digest(archive), device);
+    ModelKey key = new ModelKey(ArchiveDigest.sha256(archive), device);
     LoadedModel model = models.get(key);
     if (model == null) {
       model = load(archive, key);
@@ -109,20 +105,6 @@ public final class ModelCache {
         key.device(),
         elapsed / 1_000_000);
     return model;
-  }
-
-  private String digest(Path archive) {
-    try {
-      String identity =
-          archive.toAbsolutePath()
-              + "|"
-              + Files.size(archive)
-              + "|"
-              + Files.getLastModifiedTime(archive).toMillis();
-      return digests.computeIfAbsent(identity, unused -> ArchiveDigest.sha256(archive));
-    } catch (IOException e) {
-      throw new ArchiveException("Cannot read model archive " + archive + ": " + e.getMessage(), e);
-    }
   }
 
   private static void checkDevice(DeviceSpec device) {
