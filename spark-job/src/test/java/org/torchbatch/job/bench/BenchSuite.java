@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.torchbatch.bridge.bench.ConversionBenchmark;
 import org.torchbatch.runtime.HostTensor;
@@ -65,7 +67,10 @@ public final class BenchSuite implements Callable<Integer> {
   @Option(names = "--batch-sizes", split = ",", defaultValue = "256,512,1024,2048,4096,8192,16384")
   List<Integer> batchSizes;
 
-  @Option(names = "--sweep-rows", defaultValue = "500000", description = "job rows per batch size")
+  @Option(
+      names = "--sweep-rows",
+      defaultValue = "500000",
+      description = "rows of each case per batch size")
   long sweepRows;
 
   @Option(names = "--repeats", defaultValue = "3", description = "rounds after a warm-up round")
@@ -136,8 +141,8 @@ public final class BenchSuite implements Callable<Integer> {
   private void cases() throws Exception {
     String wide = BenchData.parquet(spark, data, rows, WIDE);
     String narrow = BenchData.parquet(spark, data, tinyRows, NARROW);
-    BenchData.cached(spark, "wide", sqlRows, WIDE);
-    BenchData.cached(spark, "narrow", udfRows, NARROW);
+    Dataset<Row> cachedWide = BenchData.cached(spark, "wide", sqlRows, WIDE);
+    Dataset<Row> cachedNarrow = BenchData.cached(spark, "narrow", udfRows, NARROW);
     RowUdf.register(spark, "rowpredict", tiny);
     // the targets compare mlp_small at batch 4096 everywhere; the sweep shows other sizes
     spark.conf().set("spark.torchbatch.model.mlp.batchSize", "4096");
@@ -187,11 +192,13 @@ public final class BenchSuite implements Callable<Integer> {
     }
     report.cases(measured, caseRows);
     report.write();
+    cachedWide.unpersist(true);
+    cachedNarrow.unpersist(true);
   }
 
   /** Raw, SQL predict on cached data and the job, side by side at each batch size. */
   private void batchSizes() throws Exception {
-    BenchData.cached(spark, "wide", sqlRows, WIDE);
+    Dataset<Row> cachedWide = BenchData.cached(spark, "wide", sweepRows, WIDE);
     String wide = BenchData.parquet(spark, data, sweepRows, WIDE);
     String output = folder.resolve("job-output").toString();
     Map<String, Map<Integer, Double>> series = new LinkedHashMap<>();
@@ -210,8 +217,8 @@ public final class BenchSuite implements Callable<Integer> {
         spark.conf().set("spark.torchbatch.model.mlp.batchSize", size);
         Map<String, Measurement> measured =
             new SideBySide()
-                .add(raw, sqlRows, () -> RawRuns.rowsPerSecond(runner, ready, (int) sqlRows))
-                .add(sql, sqlRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
+                .add(raw, sweepRows, () -> RawRuns.rowsPerSecond(runner, ready, (int) sweepRows))
+                .add(sql, sweepRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
                 .add(
                     job,
                     sweepRows,
@@ -224,6 +231,7 @@ public final class BenchSuite implements Callable<Integer> {
     Charts.throughputByBatch(folder.resolve("throughput-vs-batch.png"), series);
     report.batchSizes(series, "throughput-vs-batch.png");
     report.write();
+    cachedWide.unpersist(true);
   }
 
   /** One more run of each job, split into read, convert, model and the rest. */
