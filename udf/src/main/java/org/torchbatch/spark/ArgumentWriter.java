@@ -87,9 +87,8 @@ abstract class ArgumentWriter {
 
     @Override
     void reset() {
-      for (ListVector list : lists) {
-        list.reset();
-      }
+      // no zeroing of the vectors: write() sets every offset, validity bit and value of the rows
+      // it writes, and finish() the counts
       Arrays.fill(filled, 0);
       nullElements.clear();
       rows = 0;
