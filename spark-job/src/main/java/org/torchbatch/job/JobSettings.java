@@ -25,6 +25,7 @@ public final class JobSettings {
       Map.of(
           "method", "forward",
           "input-format", "parquet",
+          "parquet-reader", "torchbatch",
           "output-format", "parquet",
           "mode", "error-if-exists",
           "batch-size", "1024",
@@ -43,6 +44,7 @@ public final class JobSettings {
           "keep",
           "input",
           "input-format",
+          "parquet-reader",
           "output",
           "output-format",
           "mode",

@@ -68,6 +68,13 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--input-format", description = "parquet (default), orc, json, csv")
   String inputFormat;
 
+  @Option(
+      names = "--parquet-reader",
+      description =
+          "torchbatch (default: numbers and lists of them decoded straight into Spark's vectors,"
+              + " other files by Spark's reader) or spark")
+  String parquetReader;
+
   @Option(names = "--output", description = "output path")
   String output;
 
@@ -144,6 +151,7 @@ public final class PredictCommand implements Callable<Integer> {
     put(values, "keep", keep);
     put(values, "input", input);
     put(values, "input-format", inputFormat);
+    put(values, "parquet-reader", parquetReader);
     put(values, "output", output);
     put(values, "output-format", outputFormat);
     put(values, "mode", mode);

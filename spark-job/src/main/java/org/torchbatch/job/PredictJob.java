@@ -18,6 +18,7 @@ import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.spark.ModelConfig;
 import org.torchbatch.spark.ModelInspector;
+import org.torchbatch.spark.parquet.TensorParquetFormat;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -138,8 +139,9 @@ final class PredictJob {
           ExitCodes.INPUT_NOT_FOUND,
           "Input " + input + " does not exist (no file, folder, glob match or table)");
     }
+    String source = sourceOf(format);
     try {
-      var reader = spark.read().format(format);
+      var reader = spark.read().format(source);
       if (format.equals("csv")) {
         reader = reader.option("header", "true").option("inferSchema", "true");
       }
@@ -148,6 +150,17 @@ final class PredictJob {
       throw new JobException(
           ExitCodes.USAGE, "Cannot read " + input + " as " + format + ": " + e.getMessage(), e);
     }
+  }
+
+  private String sourceOf(String format) {
+    String reader = settings.require("parquet-reader");
+    if (!reader.equals("torchbatch") && !reader.equals("spark")) {
+      throw new JobException(
+          ExitCodes.USAGE, "--parquet-reader is torchbatch or spark, not " + reader);
+    }
+    return format.equals("parquet") && reader.equals("torchbatch")
+        ? TensorParquetFormat.Name()
+        : format;
   }
 
   private static boolean isTableName(String input) {

@@ -112,6 +112,10 @@ class JobCliTest {
     for (int i = 0; i < ROWS; i++) {
       assertThat(rows.get(i).getList(2)).isEqualTo(expected.get(i).getList(1));
     }
+    // torchbatch's Parquet reader (the default) and Spark's give the same rows
+    String viaSpark = dir.resolve("basic-spark-reader").toString();
+    assertThat(run(predict(viaSpark, "--parquet-reader", "spark"))).isZero();
+    assertThat(read(viaSpark)).isEqualTo(rows);
     JsonNode json = new ObjectMapper().readTree(summary.toFile());
     assertThat(json.path("rowsIn").asLong()).isEqualTo(ROWS);
     assertThat(json.path("rowsOut").asLong()).isEqualTo(ROWS);
@@ -178,6 +182,9 @@ class JobCliTest {
     assertThat(run(predict(dir.resolve("v").toString(), "--arg", "holes").clone()))
         .isEqualTo(ExitCodes.FAILED);
     assertThat(err.toString()).contains("null policy is fail");
+    assertThat(run(predict(dir.resolve("u").toString(), "--parquet-reader", "fast")))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--parquet-reader is torchbatch or spark, not fast");
   }
 
   @Test

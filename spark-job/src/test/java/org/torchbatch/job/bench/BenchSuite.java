@@ -35,6 +35,7 @@ public final class BenchSuite implements Callable<Integer> {
   private static final String RAW = "graph-runtime raw, mlp_small, batch 4096, 2 threads";
   private static final String SQL = "SQL predict, mlp_small, batch 4096, cached data";
   private static final String JOB = "job Parquet -> Parquet, mlp_small, batch 4096";
+  private static final String JOB_SPARK_READER = "the same job on Spark's Parquet reader";
   private static final String SPARK_ALONE = "same read + write as the job, no model";
   private static final String TINY_JOB = "job Parquet -> Parquet, tiny_mlp";
   private static final String NO_MODEL = "same read + write, no model";
@@ -163,6 +164,19 @@ public final class BenchSuite implements Callable<Integer> {
                   JOB,
                   rows,
                   () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", "4096"))
+              .add(
+                  JOB_SPARK_READER,
+                  rows,
+                  () ->
+                      Jobs.predict(
+                          mlp.toString(),
+                          WIDE,
+                          wide,
+                          output,
+                          "--batch-size",
+                          "4096",
+                          "--parquet-reader",
+                          "spark"))
               .add(SPARK_ALONE, rows, () -> Jobs.sparkAlone(spark, wide, output))
               .add(TINY_JOB, tinyRows, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
               .add(NO_MODEL, tinyRows, () -> Jobs.copy(spark, narrow, output))
@@ -180,7 +194,7 @@ public final class BenchSuite implements Callable<Integer> {
         ratio("batched SQL predict / per-row UDF (tiny_mlp)", measured, BATCHED, PER_ROW, 10));
     report.limit(limit(measured));
     Map<String, Long> caseRows = new LinkedHashMap<>();
-    for (String name : List.of(RAW, JOB, SPARK_ALONE)) {
+    for (String name : List.of(RAW, JOB, JOB_SPARK_READER, SPARK_ALONE)) {
       caseRows.put(name, rows);
     }
     caseRows.put(SQL, sqlPasses * sqlRows);
@@ -309,14 +323,18 @@ public final class BenchSuite implements Callable<Integer> {
     double[] raw = measured.get(RAW).rowsPerSecond();
     double[] alone = measured.get(SPARK_ALONE).rowsPerSecond();
     double[] job = measured.get(JOB).rowsPerSecond();
+    double[] sparkReader = measured.get(JOB_SPARK_READER).rowsPerSecond();
     double[] reachable = new double[raw.length];
     double[] reached = new double[raw.length];
+    double[] readerGain = new double[raw.length];
     for (int r = 0; r < raw.length; r++) {
       double limit = 1 / (1 / raw[r] + 1 / alone[r]);
       reachable[r] = limit / raw[r];
       reached[r] = job[r] / limit;
+      readerGain[r] = job[r] / sparkReader[r];
     }
-    return new Report.Limit(new Measurement(reachable), new Measurement(reached));
+    return new Report.Limit(
+        new Measurement(reachable), new Measurement(reached), new Measurement(readerGain));
   }
 
   private static Report.Ratio ratio(

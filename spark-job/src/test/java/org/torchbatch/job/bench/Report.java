@@ -19,7 +19,7 @@ final class Report {
   }
 
   /** How far the job can get with Spark's read + write in it, and how much of that it reaches. */
-  record Limit(Measurement reachable, Measurement reached) {}
+  record Limit(Measurement reachable, Measurement reached, Measurement readerGain) {}
 
   private final Path file;
   private final String head;
@@ -159,6 +159,7 @@ final class Report {
       all.append("| ratio | median | min-max |\n|---|---|---|\n");
       all.append(row("job / raw if torchbatch cost nothing", limit.reachable()));
       all.append(row("job / that limit", limit.reached()));
+      all.append(row("job / the same job on Spark's Parquet reader", limit.readerGain()));
     }
     Files.writeString(file, all.append(text));
   }

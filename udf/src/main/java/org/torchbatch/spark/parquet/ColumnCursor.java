@@ -1,0 +1,320 @@
+package org.torchbatch.spark.parquet;
+
+import java.io.IOException;
+import org.apache.parquet.bytes.BytesUtils;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
+
+/**
+ * Reads one column of a row group, page by page, into Spark vectors: a value, or a list of fixed
+ * width values. A list page whose levels say "every element present" (the usual feature vector)
+ * costs a walk over its repetition runs and one bulk copy of its values; other pages go level by
+ * level.
+ */
+final class ColumnCursor {
+  private final ColumnLayout layout;
+  private final LevelRuns repetition = new LevelRuns();
+  private final LevelRuns definition = new LevelRuns();
+  private final LevelRuns idRuns = new LevelRuns();
+  private PageReader pages;
+  private byte[] dictionary;
+  private int dictionarySize;
+  private int[] dictionaryOffsets;
+
+  private byte[] data;
+  private int valueBase;
+  private boolean dictionaryEncoded;
+  private int[] ids;
+  private int valuePos;
+  private int byteOffset;
+  private int levels;
+  private int levelPos;
+  private boolean dense;
+  private int[] repLevels;
+  private int[] defLevels;
+  private int run;
+
+  ColumnCursor(ColumnLayout layout) {
+    this.layout = layout;
+  }
+
+  /** Starts on this column's chunk in the next row group. */
+  void start(PageReader pages) throws IOException {
+    this.pages = pages;
+    DictionaryPage page = pages.readDictionaryPage();
+    dictionary = page == null ? null : page.getBytes().toByteArray();
+    dictionarySize = page == null ? 0 : page.getDictionarySize();
+    if (dictionary != null && !layout.type().fixedWidth()) {
+      dictionaryOffsets = new int[dictionarySize];
+      for (int id = 0, offset = 0; id < dictionarySize; id++) {
+        dictionaryOffsets[id] = offset;
+        offset += 4 + lengthAt(dictionary, offset);
+      }
+    } else if (dictionary != null && dictionary.length < dictionarySize * layout.type().bytes) {
+      throw new ParquetDecodingException(
+          "dictionary page shorter than its " + dictionarySize + " values");
+    }
+    levels = 0;
+    levelPos = 0;
+  }
+
+  /** Fills rows {@code [0, rows)} of {@code vector}; returns how many the chunk had left. */
+  int read(WritableColumnVector vector, int rows) throws IOException {
+    return layout.list() ? readLists(vector, rows) : readValues(vector, rows);
+  }
+
+  private int readValues(WritableColumnVector vector, int rows) throws IOException {
+    int row = 0;
+    while (row < rows) {
+      if (levelPos == levels && !nextPage()) {
+        break;
+      }
+      int k = Math.min(rows - row, levels - levelPos);
+      if (dense) {
+        putValues(vector, row, k);
+      } else {
+        for (int j = 0; j < k; j++) {
+          if (defLevels[levelPos + j] == layout.maxDefinition()) {
+            putValues(vector, row + j, 1);
+          } else {
+            vector.putNull(row + j);
+          }
+        }
+      }
+      levelPos += k;
+      row += k;
+    }
+    return row;
+  }
+
+  private int readLists(WritableColumnVector vector, int rows) throws IOException {
+    WritableColumnVector child = vector.arrayData();
+    int row = 0;
+    int elements = 0;
+    int open = -1; // first element of the row still being read
+    boolean full = false;
+    while (!full) {
+      if (levelPos == levels) {
+        if (!nextPage()) {
+          break;
+        }
+        if (open < 0 && levels > 0 && firstRepetition() != 0) {
+          throw new ParquetDecodingException("a page starts inside a row that has no start");
+        }
+      }
+      int from = levelPos;
+      int end = levels;
+      if (dense) {
+        scan:
+        for (; run < repetition.runs(); run++) {
+          if (repetition.value(run) != 0) {
+            continue;
+          }
+          for (int p = Math.max(repetition.start(run), from); p < repetition.end(run); p++) {
+            if (row == rows) {
+              end = p;
+              full = true;
+              break scan;
+            }
+            int first = elements + (p - from);
+            if (open >= 0) {
+              vector.putArray(row - 1, open, first - open);
+            }
+            open = first;
+            row++;
+          }
+        }
+        child.reserve(elements + (end - from));
+        putValues(child, elements, end - from);
+        elements += end - from;
+      } else {
+        int p = from;
+        for (; p < levels; p++) {
+          int d = defLevels[p];
+          if (repLevels[p] == 0) {
+            if (row == rows) {
+              full = true;
+              break;
+            }
+            if (open >= 0) {
+              vector.putArray(row - 1, open, elements - open);
+            }
+            open = elements;
+            row++;
+            if (d < layout.listDefinition()) {
+              vector.putNull(row - 1);
+              continue;
+            }
+          }
+          if (d > layout.listDefinition()) {
+            child.reserve(elements + 1);
+            if (d == layout.maxDefinition()) {
+              putValues(child, elements, 1);
+            } else {
+              child.putNull(elements);
+            }
+            elements++;
+          }
+        }
+        end = p;
+      }
+      levelPos = end;
+    }
+    if (open >= 0) {
+      vector.putArray(row - 1, open, elements - open);
+    }
+    return row;
+  }
+
+  private int firstRepetition() {
+    return dense ? repetition.value(0) : repLevels[0];
+  }
+
+  private void putValues(WritableColumnVector vector, int row, int count) {
+    ValueType type = layout.type();
+    if (!type.fixedWidth()) {
+      for (int j = 0; j < count; j++) {
+        putBytes(vector, row + j, valuePos + j);
+      }
+    } else if (!dictionaryEncoded) {
+      int offset = valueBase + valuePos * type.bytes;
+      if (offset + count * type.bytes > data.length) {
+        throw new ParquetDecodingException(
+            "page holds fewer values than its levels say (" + (valuePos + count) + " needed)");
+      }
+      type.put(vector, row, count, data, offset);
+    } else {
+      for (int j = 0; j < count; j++) {
+        type.put(vector, row + j, 1, dictionary, dictionaryId(valuePos + j) * type.bytes);
+      }
+    }
+    valuePos += count;
+  }
+
+  /** One string or byte array: length-prefixed in the page, or found through the dictionary. */
+  private void putBytes(WritableColumnVector vector, int row, int value) {
+    if (dictionaryEncoded) {
+      int id = dictionaryId(value);
+      vector.putByteArray(row, dictionary, dictionaryOffsets[id] + 4, dictionaryLength(id));
+      return;
+    }
+    int length = lengthAt(data, byteOffset);
+    vector.putByteArray(row, data, byteOffset + 4, length);
+    byteOffset += 4 + length;
+  }
+
+  private int dictionaryId(int value) {
+    int id = ids[value];
+    if (id < 0 || id >= dictionarySize) {
+      throw new ParquetDecodingException(
+          "dictionary id " + id + " outside a dictionary of " + dictionarySize);
+    }
+    return id;
+  }
+
+  private int dictionaryLength(int id) {
+    return intAt(dictionary, dictionaryOffsets[id]);
+  }
+
+  private static int intAt(byte[] bytes, int offset) {
+    return (bytes[offset] & 0xFF)
+        | (bytes[offset + 1] & 0xFF) << 8
+        | (bytes[offset + 2] & 0xFF) << 16
+        | (bytes[offset + 3] & 0xFF) << 24;
+  }
+
+  /** The length prefix at {@code offset}, checked against the bytes that follow. */
+  private static int lengthAt(byte[] bytes, int offset) {
+    if (offset + 4 > bytes.length) {
+      throw new ParquetDecodingException("page holds fewer values than its levels say");
+    }
+    int length = intAt(bytes, offset);
+    if (length < 0 || offset + 4 + length > bytes.length) {
+      throw new ParquetDecodingException("a value of " + length + " bytes runs past its page");
+    }
+    return length;
+  }
+
+  private boolean nextPage() {
+    DataPage page = pages.readPage();
+    if (page == null) {
+      return false;
+    }
+    levels = page.getValueCount();
+    Encoding encoding;
+    try {
+      if (page instanceof DataPageV1 v1) {
+        if (!levelsReadable(v1.getRlEncoding(), layout.maxRepetition())
+            || !levelsReadable(v1.getDlEncoding(), layout.maxDefinition())) {
+          throw new ParquetDecodingException("levels encoded as BIT_PACKED are not read here");
+        }
+        data = v1.getBytes().toByteArray();
+        int pos = 0;
+        pos = decodeLevels(repetition, layout.maxRepetition(), pos);
+        valueBase = decodeLevels(definition, layout.maxDefinition(), pos);
+        encoding = v1.getValueEncoding();
+      } else {
+        DataPageV2 v2 = (DataPageV2) page;
+        decodeLevels(repetition, layout.maxRepetition(), v2.getRepetitionLevels().toByteArray());
+        decodeLevels(definition, layout.maxDefinition(), v2.getDefinitionLevels().toByteArray());
+        data = v2.getData().toByteArray();
+        valueBase = 0;
+        encoding = v2.getDataEncoding();
+      }
+    } catch (IOException e) {
+      throw new ParquetDecodingException("cannot read a page: " + e.getMessage(), e);
+    }
+    levelPos = 0;
+    valuePos = 0;
+    byteOffset = valueBase;
+    run = 0;
+    dense = layout.maxDefinition() == 0 || definition.single() == layout.maxDefinition();
+    if (!dense) {
+      defLevels = definition.expand(defLevels);
+      repLevels = layout.maxRepetition() > 0 ? repetition.expand(repLevels) : null;
+    }
+    dictionaryEncoded = encoding.usesDictionary();
+    if (dictionaryEncoded) {
+      if (dictionary == null) {
+        throw new ParquetDecodingException("a dictionary-encoded page without a dictionary");
+      }
+      int present = dense ? levels : definition.countOf(layout.maxDefinition());
+      if (present > 0) {
+        idRuns.decode(data, valueBase + 1, data.length, data[valueBase], present);
+        ids = idRuns.expand(ids);
+      }
+    } else if (encoding != Encoding.PLAIN) {
+      throw new ParquetDecodingException("values encoded as " + encoding + " are not read here");
+    }
+    return true;
+  }
+
+  private static boolean levelsReadable(Encoding encoding, int maxLevel) {
+    return maxLevel == 0 || encoding == Encoding.RLE;
+  }
+
+  /** Decodes a v1 page's length-prefixed levels at {@code pos}; returns where they end. */
+  private int decodeLevels(LevelRuns runs, int maxLevel, int pos) throws IOException {
+    if (maxLevel == 0) {
+      return pos;
+    }
+    int length = pos + 4 <= data.length ? intAt(data, pos) : -1;
+    if (length < 0 || pos + 4 + length > data.length) {
+      throw new ParquetDecodingException("levels run past the end of their page");
+    }
+    runs.decode(data, pos + 4, pos + 4 + length, BytesUtils.getWidthFromMaxInt(maxLevel), levels);
+    return pos + 4 + length;
+  }
+
+  private void decodeLevels(LevelRuns runs, int maxLevel, byte[] bytes) {
+    if (maxLevel > 0) {
+      runs.decode(bytes, 0, bytes.length, BytesUtils.getWidthFromMaxInt(maxLevel), levels);
+    }
+  }
+}

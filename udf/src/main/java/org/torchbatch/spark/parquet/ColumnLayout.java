@@ -1,0 +1,76 @@
+package org.torchbatch.spark.parquet;
+
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation.ListLogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Type.Repetition;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Where one requested Spark column sits in a file and how its levels read: a value, or a standard
+ * three-level LIST of them ({@code optional group f (LIST) { repeated group list { optional float
+ * element } }}, as Spark, pyarrow and parquet-mr write it).
+ *
+ * @param listDefinition definition level at which a list row is present (below it: null)
+ */
+record ColumnLayout(
+    ColumnDescriptor descriptor,
+    ValueType type,
+    boolean list,
+    int maxDefinition,
+    int maxRepetition,
+    int listDefinition) {
+
+  /** The layout of {@code field} in {@code file}, or null when this reader leaves it to Spark's. */
+  static ColumnLayout of(StructField field, MessageType file) {
+    if (!file.containsField(field.name())) {
+      return null;
+    }
+    Type stored = file.getType(field.name());
+    if (stored.isRepetition(Repetition.REPEATED)) {
+      return null;
+    }
+    DataType type = field.dataType();
+    if (stored.isPrimitive()) {
+      ValueType values = ValueType.of(type, stored.asPrimitiveType());
+      return values == null ? null : layout(file, values, false, stored.getName());
+    }
+    if (!(type instanceof ArrayType array)
+        || !(stored.getLogicalTypeAnnotation() instanceof ListLogicalTypeAnnotation)) {
+      return null;
+    }
+    GroupType outer = stored.asGroupType();
+    if (outer.getFieldCount() != 1 || outer.getType(0).isPrimitive()) {
+      return null;
+    }
+    GroupType repeated = outer.getType(0).asGroupType();
+    if (!repeated.isRepetition(Repetition.REPEATED)
+        || repeated.getFieldCount() != 1
+        || !repeated.getType(0).isPrimitive()
+        || repeated.getType(0).isRepetition(Repetition.REPEATED)) {
+      return null;
+    }
+    Type element = repeated.getType(0);
+    ValueType values = ValueType.of(array.elementType(), element.asPrimitiveType());
+    return values == null || !values.fixedWidth()
+        ? null
+        : layout(file, values, true, stored.getName(), repeated.getName(), element.getName());
+  }
+
+  private static ColumnLayout layout(
+      MessageType file, ValueType type, boolean list, String... path) {
+    ColumnDescriptor column = file.getColumnDescription(path);
+    int outerDefinition = file.getType(path[0]).isRepetition(Repetition.OPTIONAL) ? 1 : 0;
+    return new ColumnLayout(
+        column,
+        type,
+        list,
+        column.getMaxDefinitionLevel(),
+        column.getMaxRepetitionLevel(),
+        outerDefinition);
+  }
+}

@@ -1,0 +1,213 @@
+package org.torchbatch.spark.parquet;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.crypto.ParquetCryptoRuntimeException;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
+import org.apache.parquet.hadoop.metadata.FileMetaData.EncryptionType;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.vectorized.ColumnVectorUtils;
+import org.apache.spark.sql.execution.vectorized.ConstantColumnVector;
+import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
+import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+
+/**
+ * The columnar batches of one file split (the row groups whose middle falls in it, as Spark's own
+ * reader picks them), in the vectors Spark's reader would return. It owns the file reader and the
+ * batch's vectors; {@link #close} releases both.
+ */
+public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Closeable {
+  private static final Set<Encoding> READABLE =
+      EnumSet.of(Encoding.PLAIN, Encoding.RLE, Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY);
+
+  private final Path path;
+  private final ParquetFileReader reader;
+  private final List<ColumnLayout> layouts;
+  private final ColumnCursor[] cursors;
+  private final WritableColumnVector[] vectors;
+  private final ColumnarBatch batch;
+  private final int capacity;
+  private long rowsLeft;
+
+  private ParquetSplitBatches(
+      Path path,
+      ParquetFileReader reader,
+      List<ColumnLayout> layouts,
+      StructType required,
+      StructType partitions,
+      InternalRow partitionValues,
+      int capacity) {
+    this.path = path;
+    this.reader = reader;
+    this.layouts = layouts;
+    this.capacity = capacity;
+    this.cursors = layouts.stream().map(ColumnCursor::new).toArray(ColumnCursor[]::new);
+    this.vectors = OnHeapColumnVector.allocateColumns(capacity, required);
+    ColumnVector[] all = new ColumnVector[vectors.length + partitions.size()];
+    System.arraycopy(vectors, 0, all, 0, vectors.length);
+    for (int i = 0; i < partitions.size(); i++) {
+      var constant = new ConstantColumnVector(capacity, partitions.fields()[i].dataType());
+      ColumnVectorUtils.populate(constant, partitionValues, i);
+      all[vectors.length + i] = constant;
+    }
+    this.batch = new ColumnarBatch(all);
+  }
+
+  /**
+   * Opens the split {@code [start, start + length)} of {@code path}, or returns null when the file
+   * holds a requested column this reader leaves to Spark's (a type it does not copy, an encoding it
+   * does not decode, a column missing from the file, encryption).
+   */
+  public static ParquetSplitBatches open(
+      Configuration conf,
+      Path path,
+      long start,
+      long length,
+      StructType required,
+      StructType partitions,
+      InternalRow partitionValues,
+      int capacity)
+      throws IOException {
+    var options = HadoopReadOptions.builder(conf, path).withRange(start, start + length).build();
+    ParquetFileReader reader;
+    try {
+      reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), options);
+    } catch (ParquetCryptoRuntimeException e) {
+      return null;
+    }
+    try {
+      List<ColumnLayout> layouts = layouts(reader, required);
+      if (layouts == null) {
+        reader.close();
+        return null;
+      }
+      List<Type> fields = new ArrayList<>();
+      MessageType file = reader.getFooter().getFileMetaData().getSchema();
+      for (var field : required.fields()) {
+        fields.add(file.getType(field.name()));
+      }
+      reader.setRequestedSchema(new MessageType(file.getName(), fields));
+      return new ParquetSplitBatches(
+          path, reader, layouts, required, partitions, partitionValues, capacity);
+    } catch (IOException | RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  private static List<ColumnLayout> layouts(ParquetFileReader reader, StructType required) {
+    var meta = reader.getFooter().getFileMetaData();
+    if (meta.getEncryptionType() != EncryptionType.UNENCRYPTED) {
+      return null;
+    }
+    List<ColumnLayout> layouts = new ArrayList<>();
+    for (var field : required.fields()) {
+      ColumnLayout layout = ColumnLayout.of(field, meta.getSchema());
+      if (layout == null) {
+        return null;
+      }
+      layouts.add(layout);
+    }
+    for (BlockMetaData block : reader.getRowGroups()) {
+      for (ColumnChunkMetaData chunk : block.getColumns()) {
+        for (ColumnLayout layout : layouts) {
+          if (chunk.getPath().equals(ColumnPath.get(layout.descriptor().getPath()))
+              && !readable(chunk.getEncodings(), layout)) {
+            return null;
+          }
+        }
+      }
+    }
+    return layouts;
+  }
+
+  // parquet-mr names BIT_PACKED for levels whose maximum is 0, which are not stored at all
+  private static boolean readable(Set<Encoding> encodings, ColumnLayout layout) {
+    Set<Encoding> readable = EnumSet.copyOf(READABLE);
+    if (layout.maxRepetition() == 0 || layout.maxDefinition() == 0) {
+      readable.add(Encoding.BIT_PACKED);
+    }
+    return readable.containsAll(encodings);
+  }
+
+  @Override
+  public boolean hasNext() {
+    try {
+      while (rowsLeft == 0) {
+        PageReadStore rowGroup = reader.readNextRowGroup();
+        if (rowGroup == null) {
+          return false;
+        }
+        rowsLeft = rowGroup.getRowCount();
+        for (int i = 0; i < cursors.length; i++) {
+          cursors[i].start(rowGroup.getPageReader(layouts.get(i).descriptor()));
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public ColumnarBatch next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    int rows = (int) Math.min(capacity, rowsLeft);
+    for (int i = 0; i < cursors.length; i++) {
+      vectors[i].reset();
+      int read;
+      try {
+        read = cursors[i].read(vectors[i], rows);
+      } catch (IOException | RuntimeException e) {
+        throw new ParquetDecodingException(problem(i, e.getMessage()), e);
+      }
+      if (read != rows) {
+        throw new ParquetDecodingException(
+            problem(i, "its pages hold " + read + " rows where the row group needs " + rows));
+      }
+    }
+    batch.setNumRows(rows);
+    rowsLeft -= rows;
+    return batch;
+  }
+
+  private String problem(int column, String what) {
+    return "Cannot read column "
+        + String.join(".", layouts.get(column).descriptor().getPath())
+        + " of "
+        + path
+        + ": "
+        + what
+        + " (spark.read.parquet reads it with Spark's own reader)";
+  }
+
+  @Override
+  public void close() throws IOException {
+    batch.close();
+    reader.close();
+  }
+}

@@ -1,0 +1,68 @@
+package org.torchbatch.spark.parquet
+
+import scala.jdk.CollectionConverters._
+
+import org.apache.hadoop.conf.Configuration
+import org.apache.spark.TaskContext
+import org.apache.spark.sql.SparkSession
+import org.apache.spark.sql.catalyst.InternalRow
+import org.apache.spark.sql.execution.datasources.{FileFormat, PartitionedFile}
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat
+import org.apache.spark.sql.internal.SQLConf
+import org.apache.spark.sql.sources.Filter
+import org.apache.spark.sql.types.StructType
+import org.apache.spark.util.SerializableConfiguration
+
+/**
+ * Parquet, read the way a model wants it: fixed-width numbers and lists of them are decoded page by
+ * page straight into the column vectors Spark's own reader fills (a list page with no nulls is one
+ * bulk copy, where Spark's reader decodes every level of every element). Files with anything else
+ * are read by Spark's reader, file by file; everything else (schema, splits, partitions) is Spark's
+ * Parquet source. `spark.read.format("torchbatch-parquet")`.
+ */
+class TensorParquetFormat extends ParquetFileFormat {
+  override def shortName(): String = TensorParquetFormat.Name
+
+  override def toString: String = "TorchbatchParquet"
+
+  override def buildReaderWithPartitionValues(
+      sparkSession: SparkSession,
+      dataSchema: StructType,
+      partitionSchema: StructType,
+      requiredSchema: StructType,
+      filters: Seq[Filter],
+      options: Map[String, String],
+      hadoopConf: Configuration): PartitionedFile => Iterator[InternalRow] = {
+    val sparkReader = super.buildReaderWithPartitionValues(
+      sparkSession, dataSchema, partitionSchema, requiredSchema, filters, options, hadoopConf)
+    val conf = SQLConf.get
+    val returningBatch = options.get(FileFormat.OPTION_RETURNING_BATCH).contains("true")
+    if (!returningBatch || conf.offHeapColumnVectorEnabled) {
+      return sparkReader
+    }
+    val capacity = conf.parquetVectorizedReaderBatchSize
+    val broadcastConf =
+      sparkSession.sparkContext.broadcast(new SerializableConfiguration(hadoopConf))
+    (file: PartitionedFile) => {
+      val batches = ParquetSplitBatches.open(
+        broadcastConf.value.value,
+        file.toPath,
+        file.start,
+        file.length,
+        requiredSchema,
+        partitionSchema,
+        file.partitionValues,
+        capacity)
+      if (batches == null) {
+        sparkReader(file)
+      } else {
+        Option(TaskContext.get()).foreach(_.addTaskCompletionListener[Unit](_ => batches.close()))
+        batches.asScala.asInstanceOf[Iterator[InternalRow]]
+      }
+    }
+  }
+}
+
+object TensorParquetFormat {
+  val Name = "torchbatch-parquet"
+}

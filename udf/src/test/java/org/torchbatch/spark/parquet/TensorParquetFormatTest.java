@@ -1,0 +1,191 @@
+package org.torchbatch.spark.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.torchbatch.spark.SparkTestBase;
+
+/** torchbatch-parquet returns what Spark's own Parquet reader returns, for every shape of file. */
+class TensorParquetFormatTest extends SparkTestBase {
+  @TempDir Path dir;
+
+  @AfterEach
+  void resetConf() {
+    spark.conf().unset("spark.sql.files.maxPartitionBytes");
+  }
+
+  @Test
+  void denseFeatureListsAcrossPagesRowGroupsAndSplits() throws IOException {
+    // values that repeat at first (dictionary pages), then do not (plain pages in the same chunk)
+    Dataset<Row> data =
+        spark.sql(
+            "SELECT id, transform(sequence(0, 36), i -> CAST(IF(id < 300, (id + i) % 7,"
+                + " id * 37 + i) AS FLOAT) * 0.5f) AS features FROM range(0, 3000)");
+    Path path =
+        write(
+            data,
+            Map.of(
+                "parquet.page.size", "4096",
+                "parquet.block.size", "65536",
+                "parquet.dictionary.page.size", "2048"));
+    spark.conf().set("spark.sql.files.maxPartitionBytes", "100000");
+
+    assertThat(encodings(path, "features.list.element"))
+        .contains(Encoding.PLAIN, Encoding.PLAIN_DICTIONARY);
+    assertSameAsSpark(path, "id", "features");
+  }
+
+  @Test
+  void nullsEmptyListsNullElementsAndUnevenLengths() throws IOException {
+    Dataset<Row> data =
+        spark.sql(
+            "SELECT id, IF(id % 11 = 0, NULL, CAST(id AS INT)) AS score, id * 0.25d AS weight,"
+                + " IF(id % 19 = 0, NULL, concat('row-', id)) AS name,"
+                + " CAST(id % 4 AS STRING) AS day, CAST(unhex(hex(id)) AS BINARY) AS tag,"
+                + " CASE WHEN id % 13 = 0 THEN NULL WHEN id % 17 = 0 THEN array()"
+                + " ELSE transform(sequence(0, CAST(id % 7 AS INT)),"
+                + " i -> IF((id + i) % 5 = 0, NULL, CAST(id + i AS DOUBLE))) END AS features"
+                + " FROM range(0, 2000)");
+    Path path = write(data, Map.of("compression", "none", "parquet.page.size", "2048"));
+
+    assertSameAsSpark(path, "id", "score", "weight", "name", "day", "hex(tag)", "features");
+  }
+
+  @Test
+  void pagesOfFormatV2() throws IOException {
+    Dataset<Row> data =
+        spark.sql(
+            "SELECT id * 0.5d AS key, transform(sequence(0, 15), i -> CAST(id - i AS FLOAT))"
+                + " AS features FROM range(0, 5000)");
+    Path path =
+        write(
+            data,
+            Map.of(
+                "compression", "zstd",
+                "parquet.writer.version", "v2",
+                "parquet.page.size", "8192"));
+
+    assertSameAsSpark(path, "key", "features");
+  }
+
+  @Test
+  void partitionColumnsComeFromTheDirectories() throws IOException {
+    Path path = dir.resolve("partitioned");
+    spark
+        .sql(
+            "SELECT id, id % 3 AS part, array(CAST(id AS FLOAT), 1.0f) AS features"
+                + " FROM range(0, 900)")
+        .write()
+        .partitionBy("part")
+        .parquet(path.toString());
+
+    Dataset<Row> read =
+        spark.read().format(TensorParquetFormat.Name()).load(path.toString()).orderBy("id");
+
+    assertThat(read.columns()).containsExactly("id", "features", "part");
+    assertThat(read.collectAsList())
+        .isEqualTo(spark.read().parquet(path.toString()).orderBy("id").collectAsList());
+    assertThat(read.where("part = 2").count()).isEqualTo(300);
+  }
+
+  @Test
+  void filesWithOtherTypesAreReadBySparksReader() throws IOException {
+    Dataset<Row> data =
+        spark.sql(
+            "SELECT id, date_add(DATE'2026-01-01', CAST(id AS INT)) AS day,"
+                + " array(CAST(id AS FLOAT)) AS features"
+                + " FROM range(0, 500)");
+    Path path = write(data, Map.of());
+
+    assertThat(openAll(path, spark.read().parquet(path.toString()).schema())).isFalse();
+    assertThat(
+            spark
+                .read()
+                .format(TensorParquetFormat.Name())
+                .load(path.toString())
+                .orderBy("id")
+                .collectAsList())
+        .isEqualTo(spark.read().parquet(path.toString()).orderBy("id").collectAsList());
+  }
+
+  private Path write(Dataset<Row> data, Map<String, String> options) {
+    Path path = dir.resolve("data");
+    data.coalesce(2).write().options(options).parquet(path.toString());
+    return path;
+  }
+
+  /** Reads through this reader (checked: not Spark's) and through Spark's, row for row. */
+  // (binary columns are compared as hex: Row equality compares byte arrays by identity)
+  private void assertSameAsSpark(Path path, String... columns) throws IOException {
+    Dataset<Row> ours = spark.read().format(TensorParquetFormat.Name()).load(path.toString());
+    Dataset<Row> theirs = spark.read().parquet(path.toString());
+    assertThat(openAll(path, theirs.schema())).isTrue();
+    assertThat(ours.rdd().getNumPartitions()).isEqualTo(theirs.rdd().getNumPartitions());
+
+    List<Row> expected = theirs.selectExpr(columns).orderBy(columns[0]).collectAsList();
+    assertThat(ours.selectExpr(columns).orderBy(columns[0]).collectAsList()).isEqualTo(expected);
+    assertThat(expected).hasSizeGreaterThan(400);
+  }
+
+  private static Set<Encoding> encodings(Path path, String column) throws IOException {
+    Set<Encoding> found = EnumSet.noneOf(Encoding.class);
+    try (Stream<Path> files = Files.list(path)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+        try (var reader =
+            ParquetFileReader.open(
+                HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+          for (var block : reader.getFooter().getBlocks()) {
+            for (var chunk : block.getColumns()) {
+              if (chunk.getPath().toDotString().equals(column)) {
+                found.addAll(chunk.getEncodings());
+              }
+            }
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Whether this reader takes every file under {@code path} (true) or leaves any to Spark's. */
+  private static boolean openAll(Path path, StructType schema) throws IOException {
+    try (Stream<Path> files = Files.list(path)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+        var batches =
+            ParquetSplitBatches.open(
+                spark.sparkContext().hadoopConfiguration(),
+                new org.apache.hadoop.fs.Path(file.toUri()),
+                0,
+                Files.size(file),
+                schema,
+                new StructType(),
+                InternalRow.empty(),
+                4096);
+        if (batches == null) {
+          return false;
+        }
+        batches.close();
+      }
+    }
+    return true;
+  }
+}
