@@ -1,6 +1,8 @@
 package org.torchbatch.spark.parquet;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DataPage;
@@ -48,7 +50,7 @@ final class ColumnCursor {
   void start(PageReader pages) throws IOException {
     this.pages = pages;
     DictionaryPage page = pages.readDictionaryPage();
-    dictionary = page == null ? null : page.getBytes().toByteArray();
+    dictionary = page == null ? null : bytesOf(page.getBytes());
     dictionarySize = page == null ? 0 : page.getDictionarySize();
     if (dictionary != null && !layout.type().fixedWidth()) {
       dictionaryOffsets = new int[dictionarySize];
@@ -254,7 +256,7 @@ final class ColumnCursor {
             || !levelsReadable(v1.getDlEncoding(), layout.maxDefinition())) {
           throw new ParquetDecodingException("levels encoded as BIT_PACKED are not read here");
         }
-        data = v1.getBytes().toByteArray();
+        data = bytesOf(v1.getBytes());
         int pos = 0;
         pos = decodeLevels(repetition, layout.maxRepetition(), pos);
         valueBase = decodeLevels(definition, layout.maxDefinition(), pos);
@@ -263,7 +265,7 @@ final class ColumnCursor {
         DataPageV2 v2 = (DataPageV2) page;
         decodeLevels(repetition, layout.maxRepetition(), v2.getRepetitionLevels().toByteArray());
         decodeLevels(definition, layout.maxDefinition(), v2.getDefinitionLevels().toByteArray());
-        data = v2.getData().toByteArray();
+        data = bytesOf(v2.getData());
         valueBase = 0;
         encoding = v2.getDataEncoding();
       }
@@ -293,6 +295,19 @@ final class ColumnCursor {
       throw new ParquetDecodingException("values encoded as " + encoding + " are not read here");
     }
     return true;
+  }
+
+  /** The page's bytes: the decompressed array itself when it is one, else a copy. */
+  private static byte[] bytesOf(BytesInput bytes) throws IOException {
+    ByteBuffer buffer = bytes.toByteBuffer();
+    if (buffer.hasArray()
+        && buffer.arrayOffset() + buffer.position() == 0
+        && buffer.remaining() == buffer.array().length) {
+      return buffer.array();
+    }
+    byte[] copy = new byte[buffer.remaining()];
+    buffer.get(copy);
+    return copy;
   }
 
   private static boolean levelsReadable(Encoding encoding, int maxLevel) {

@@ -90,7 +90,12 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       InternalRow partitionValues,
       int capacity)
       throws IOException {
-    var options = HadoopReadOptions.builder(conf, path).withRange(start, start + length).build();
+    var defaults = HadoopReadOptions.builder(conf, path).build();
+    var options =
+        HadoopReadOptions.builder(conf, path)
+            .withRange(start, start + length)
+            .withCodecFactory(new HeapSnappyCodecs(defaults.getCodecFactory()))
+            .build();
     ParquetFileReader reader;
     try {
       reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), options);
