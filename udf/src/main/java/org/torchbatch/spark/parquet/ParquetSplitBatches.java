@@ -20,6 +20,7 @@ import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.hadoop.metadata.FileMetaData.EncryptionType;
+import org.apache.parquet.hadoop.util.HadoopCodecs;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.schema.MessageType;
@@ -90,11 +91,10 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       InternalRow partitionValues,
       int capacity)
       throws IOException {
-    var defaults = HadoopReadOptions.builder(conf, path).build();
     var options =
         HadoopReadOptions.builder(conf, path)
             .withRange(start, start + length)
-            .withCodecFactory(new HeapSnappyCodecs(defaults.getCodecFactory()))
+            .withCodecFactory(new HeapSnappyCodecs(HadoopCodecs.newFactory(conf, 0)))
             .build();
     ParquetFileReader reader;
     try {
