@@ -104,6 +104,15 @@ class TensorParquetFormatTest extends SparkTestBase {
     assertThat(read.collectAsList())
         .isEqualTo(spark.read().parquet(path.toString()).orderBy("id").collectAsList());
     assertThat(read.where("part = 2").count()).isEqualTo(300);
+    spark.sql("CREATE TABLE parts USING `torchbatch-parquet` LOCATION '" + path.toUri() + "'");
+    try {
+      spark.sql("MSCK REPAIR TABLE parts");
+      assertThat(
+              spark.sql("SELECT sum(features[0]) FROM parts WHERE part = 1").first().getDouble(0))
+          .isEqualTo(spark.sql("SELECT sum(id) FROM range(1, 900, 3)").first().getLong(0));
+    } finally {
+      spark.sql("DROP TABLE parts");
+    }
   }
 
   @Test
