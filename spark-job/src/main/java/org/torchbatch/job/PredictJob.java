@@ -158,8 +158,9 @@ final class PredictJob {
       throw new JobException(
           ExitCodes.USAGE, "--parquet-reader is torchbatch or spark, not " + reader);
     }
+    // by class name: a short name needs the jar's service file, which repackaging may drop
     return format.equals("parquet") && reader.equals("torchbatch")
-        ? TensorParquetFormat.Name()
+        ? TensorParquetFormat.class.getName()
         : format;
   }
 
