@@ -37,7 +37,8 @@ class TensorParquetFormat extends ParquetFileFormat {
       sparkSession, dataSchema, partitionSchema, requiredSchema, filters, options, hadoopConf)
     val conf = SQLConf.get
     val returningBatch = options.get(FileFormat.OPTION_RETURNING_BATCH).contains("true")
-    if (!returningBatch || conf.offHeapColumnVectorEnabled) {
+    // columns matched by Parquet field id, or read off-heap, are Spark's reader's to handle
+    if (!returningBatch || conf.offHeapColumnVectorEnabled || conf.parquetFieldIdReadEnabled) {
       return sparkReader
     }
     val capacity = conf.parquetVectorizedReaderBatchSize
