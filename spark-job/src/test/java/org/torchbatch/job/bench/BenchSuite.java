@@ -21,6 +21,7 @@ import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.engine.ModelHandle;
 import org.torchbatch.runtime.engine.ModelRunner;
 import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.spark.parquet.TensorParquetFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,8 @@ public final class BenchSuite implements Callable<Integer> {
   private static final String JOB = "job Parquet -> Parquet, mlp_small, batch 4096";
   private static final String JOB_SPARK_READER = "the same job on Spark's Parquet reader";
   private static final String SPARK_ALONE = "same read + write as the job, no model";
+  private static final String READ = "read the features, torchbatch-parquet";
+  private static final String SPARK_READ = "read the features, Spark's Parquet reader";
   private static final String TINY_JOB = "job Parquet -> Parquet, tiny_mlp";
   private static final String NO_MODEL = "same read + write, no model";
   private static final String BATCHED = "SQL predict, tiny_mlp, cached data";
@@ -178,6 +181,8 @@ public final class BenchSuite implements Callable<Integer> {
                           "--parquet-reader",
                           "spark"))
               .add(SPARK_ALONE, rows, () -> Jobs.sparkAlone(spark, wide, output))
+              .add(READ, rows, () -> Jobs.read(spark, TensorParquetFormat.Name(), wide))
+              .add(SPARK_READ, rows, () -> Jobs.read(spark, "parquet", wide))
               .add(TINY_JOB, tinyRows, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
               .add(NO_MODEL, tinyRows, () -> Jobs.copy(spark, narrow, output))
               .add(BATCHED, udfRows, () -> Jobs.drain(spark.sql(query("tiny", "narrow"))))
@@ -194,7 +199,7 @@ public final class BenchSuite implements Callable<Integer> {
         ratio("batched SQL predict / per-row UDF (tiny_mlp)", measured, BATCHED, PER_ROW, 10));
     report.limit(limit(measured));
     Map<String, Long> caseRows = new LinkedHashMap<>();
-    for (String name : List.of(RAW, JOB, JOB_SPARK_READER, SPARK_ALONE)) {
+    for (String name : List.of(RAW, JOB, JOB_SPARK_READER, SPARK_ALONE, READ, SPARK_READ)) {
       caseRows.put(name, rows);
     }
     caseRows.put(SQL, sqlPasses * sqlRows);
@@ -324,17 +329,24 @@ public final class BenchSuite implements Callable<Integer> {
     double[] alone = measured.get(SPARK_ALONE).rowsPerSecond();
     double[] job = measured.get(JOB).rowsPerSecond();
     double[] sparkReader = measured.get(JOB_SPARK_READER).rowsPerSecond();
+    double[] read = measured.get(READ).rowsPerSecond();
+    double[] sparkRead = measured.get(SPARK_READ).rowsPerSecond();
     double[] reachable = new double[raw.length];
     double[] reached = new double[raw.length];
     double[] readerGain = new double[raw.length];
+    double[] readSpeedup = new double[raw.length];
     for (int r = 0; r < raw.length; r++) {
       double limit = 1 / (1 / raw[r] + 1 / alone[r]);
       reachable[r] = limit / raw[r];
       reached[r] = job[r] / limit;
       readerGain[r] = job[r] / sparkReader[r];
+      readSpeedup[r] = read[r] / sparkRead[r];
     }
     return new Report.Limit(
-        new Measurement(reachable), new Measurement(reached), new Measurement(readerGain));
+        new Measurement(reachable),
+        new Measurement(reached),
+        new Measurement(readerGain),
+        new Measurement(readSpeedup));
   }
 
   private static Report.Ratio ratio(

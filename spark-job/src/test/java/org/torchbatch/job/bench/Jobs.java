@@ -65,6 +65,11 @@ final class Jobs {
         .parquet(output);
   }
 
+  /** Reads the input's feature column with one Parquet source and drops it: the read alone. */
+  static void read(SparkSession spark, String source, String input) {
+    drain(spark.read().format(source).load(input).select("features"));
+  }
+
   /** Runs a query to the end and drops its rows (Spark's noop sink). */
   static void drain(Dataset<Row> query) {
     query.write().format("noop").mode("overwrite").save();

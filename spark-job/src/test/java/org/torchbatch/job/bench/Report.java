@@ -19,7 +19,11 @@ final class Report {
   }
 
   /** How far the job can get with Spark's read + write in it, and how much of that it reaches. */
-  record Limit(Measurement reachable, Measurement reached, Measurement readerGain) {}
+  record Limit(
+      Measurement reachable,
+      Measurement reached,
+      Measurement readerGain,
+      Measurement readSpeedup) {}
 
   private final Path file;
   private final String head;
@@ -151,7 +155,7 @@ final class Report {
               ratio.met() ? "yes" : "**no**"));
     }
     if (limit != null) {
-      all.append("\n## Distance to the limit (job, mlp_small)\n\n");
+      all.append("\n## Distance to the limit (job, mlp_small), and the Parquet reader\n\n");
       all.append(
           "The model's work and Spark's own read + write of the same rows share the same cores, so"
               + " even a torchbatch that cost nothing could not beat 1 / (1 / raw + 1 / Spark"
@@ -160,6 +164,7 @@ final class Report {
       all.append(row("job / raw if torchbatch cost nothing", limit.reachable()));
       all.append(row("job / that limit", limit.reached()));
       all.append(row("job / the same job on Spark's Parquet reader", limit.readerGain()));
+      all.append(row("read alone: torchbatch-parquet / Spark's reader", limit.readSpeedup()));
     }
     Files.writeString(file, all.append(text));
   }
