@@ -18,6 +18,8 @@ class CpuProfileTest {
                 "Thread.run;org/torchbatch/spark/PredictPartition.x;"
                     + "parquet/VectorizedParquetRecordReader.nextBatch;memset 3",
                 "Thread.run;org/torchbatch/spark/SparkColumns.copyArrays;memcpy 2",
+                "Thread.run;org/torchbatch/spark/PredictPartition.x;"
+                    + "org/torchbatch/spark/parquet/ColumnCursor.readLists;copyMemory 8",
                 "Thread.run;SingleDirectoryDataWriter.write;ParquetOutputWriter.write;snappy 4",
                 "start_thread;CompileBroker::compiler_thread_loop;C2Compiler 5",
                 "start_thread;GangWorker::run;G1ParTask 1",
@@ -25,12 +27,12 @@ class CpuProfileTest {
             0.01);
     assertThat(profile.samples())
         .containsEntry(CpuProfile.MODEL, 7L)
-        .containsEntry(CpuProfile.READ, 3L)
+        .containsEntry(CpuProfile.READ, 11L)
         .containsEntry(CpuProfile.OURS, 2L)
         .containsEntry(CpuProfile.WRITE, 4L)
         .containsEntry(CpuProfile.JIT, 5L)
         .containsEntry(CpuProfile.GC, 1L)
         .containsEntry(CpuProfile.OTHER, 6L);
-    assertThat(profile.total()).isEqualTo(28);
+    assertThat(profile.total()).isEqualTo(36);
   }
 }
