@@ -66,7 +66,10 @@ final class ColumnCursor {
     levelPos = 0;
   }
 
-  /** Fills rows {@code [0, rows)} of {@code vector}; returns how many the chunk had left. */
+  /**
+   * Fills rows {@code [0, rows)} of {@code vector}; returns how many it filled (fewer at the
+   * chunk's end).
+   */
   int read(WritableColumnVector vector, int rows) throws IOException {
     return layout.list() ? readLists(vector, rows) : readValues(vector, rows);
   }

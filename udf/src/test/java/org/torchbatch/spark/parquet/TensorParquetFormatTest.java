@@ -21,6 +21,8 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.torchbatch.spark.SparkTestBase;
 
 /** torchbatch-parquet returns what Spark's own Parquet reader returns, for every shape of file. */
@@ -86,6 +88,61 @@ class TensorParquetFormatTest extends SparkTestBase {
     assertSameAsSpark(path, "key", "features");
   }
 
+  /** Seeded shapes: nulls, lengths, repeats and page, row group and dictionary settings vary. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6})
+  void randomShapesReadAsSparkReadsThem(int seed) throws IOException {
+    String r = "pmod(hash(id, " + seed + "), 100)";
+    String element = "pmod(hash(id, i, " + seed + "), 100)";
+    int repeats = seed % 2 == 0 ? 5 : 100_000; // few distinct values: dictionary pages
+    Dataset<Row> data =
+        spark.sql(
+            "SELECT id, IF("
+                + r
+                + " < "
+                + seed * 5
+                + ", NULL, CAST(id % "
+                + repeats
+                + " AS INT)) AS i, IF("
+                + r
+                + " < 10, NULL, id * 1.5d) AS d, IF("
+                + r
+                + " < 7, NULL, CAST(id % "
+                + repeats
+                + " AS STRING)) AS s, IF("
+                + r
+                + " < "
+                + seed * 3
+                + ", NULL, transform(sequence(1, pmod(hash(id), "
+                + (seed * 7)
+                + ") + "
+                + (seed % 3 == 0 ? 16 : 1)
+                + "), i -> IF("
+                + element
+                + " < "
+                + (seed - 1) * 4
+                + ", NULL, CAST((id + i) % "
+                + repeats
+                + " AS FLOAT)))) AS f,"
+                + " IF("
+                + r
+                + " < 20, array(), array(id, id + 1)) AS l"
+                + " FROM range(0, 4000)");
+    Path path =
+        write(
+            data,
+            Map.of(
+                "parquet.page.size", String.valueOf(256 << seed),
+                "parquet.block.size", String.valueOf(16_384 << seed),
+                "parquet.enable.dictionary", String.valueOf(seed != 5),
+                "parquet.writer.version", seed == 6 ? "v2" : "v1",
+                "compression", List.of("snappy", "none", "zstd", "gzip").get(seed % 4)));
+
+    // v2 writes ints and strings DELTA-encoded: those files are Spark's reader's
+    assertThat(openAll(path, spark.read().parquet(path.toString()).schema())).isEqualTo(seed != 6);
+    assertSameRows(path, "id", "i", "d", "s", "f", "l");
+  }
+
   @Test
   void partitionColumnsComeFromTheDirectories() throws IOException {
     Path path = dir.resolve("partitioned");
@@ -144,9 +201,13 @@ class TensorParquetFormatTest extends SparkTestBase {
   /** Reads through this reader (checked: not Spark's) and through Spark's, row for row. */
   // (binary columns are compared as hex: Row equality compares byte arrays by identity)
   private void assertSameAsSpark(Path path, String... columns) throws IOException {
+    assertThat(openAll(path, spark.read().parquet(path.toString()).schema())).isTrue();
+    assertSameRows(path, columns);
+  }
+
+  private void assertSameRows(Path path, String... columns) {
     Dataset<Row> ours = spark.read().format(TensorParquetFormat.Name()).load(path.toString());
     Dataset<Row> theirs = spark.read().parquet(path.toString());
-    assertThat(openAll(path, theirs.schema())).isTrue();
     assertThat(ours.rdd().getNumPartitions()).isEqualTo(theirs.rdd().getNumPartitions());
 
     List<Row> expected = theirs.selectExpr(columns).orderBy(columns[0]).collectAsList();
