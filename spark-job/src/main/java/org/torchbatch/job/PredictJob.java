@@ -131,6 +131,7 @@ final class PredictJob {
   private Dataset<Row> readInput() {
     String input = settings.require("input");
     String format = settings.require("input-format");
+    String source = sourceOf(format);
     if (isTableName(input) && spark.catalog().tableExists(input)) {
       return spark.table(input);
     }
@@ -139,7 +140,6 @@ final class PredictJob {
           ExitCodes.INPUT_NOT_FOUND,
           "Input " + input + " does not exist (no file, folder, glob match or table)");
     }
-    String source = sourceOf(format);
     try {
       var reader = spark.read().format(source);
       if (format.equals("csv")) {
