@@ -13,7 +13,7 @@ import org.apache.spark.sql.types.StructField;
 /**
  * Where one requested Spark column sits in a file and how its levels read: a value, or a standard
  * three-level LIST of them ({@code optional group f (LIST) { repeated group list { optional float
- * element } }}, as Spark, pyarrow and parquet-mr write it).
+ * element } }}, the spec's layout, as Spark writes it).
  *
  * @param listDefinition definition level at which a list row is present (below it: null)
  */
