@@ -56,7 +56,7 @@ final class ColumnCursor {
       dictionaryOffsets = new int[dictionarySize];
       for (int id = 0, offset = 0; id < dictionarySize; id++) {
         dictionaryOffsets[id] = offset;
-        offset += 4 + lengthAt(dictionary, offset);
+        offset += 4 + lengthAt(dictionary, offset, "a dictionary value");
       }
     } else if (dictionary != null && dictionary.length < dictionarySize * layout.type().bytes) {
       throw new ParquetDecodingException(
@@ -70,11 +70,11 @@ final class ColumnCursor {
    * Fills rows {@code [0, rows)} of {@code vector}; returns how many it filled (fewer at the
    * chunk's end).
    */
-  int read(WritableColumnVector vector, int rows) throws IOException {
+  int read(WritableColumnVector vector, int rows) {
     return layout.list() ? readLists(vector, rows) : readValues(vector, rows);
   }
 
-  private int readValues(WritableColumnVector vector, int rows) throws IOException {
+  private int readValues(WritableColumnVector vector, int rows) {
     int row = 0;
     while (row < rows) {
       if (levelPos == levels && !nextPage()) {
@@ -98,7 +98,7 @@ final class ColumnCursor {
     return row;
   }
 
-  private int readLists(WritableColumnVector vector, int rows) throws IOException {
+  private int readLists(WritableColumnVector vector, int rows) {
     WritableColumnVector child = vector.arrayData();
     int row = 0;
     int elements = 0;
@@ -209,7 +209,7 @@ final class ColumnCursor {
       vector.putByteArray(row, dictionary, dictionaryOffsets[id] + 4, dictionaryLength(id));
       return;
     }
-    int length = lengthAt(data, byteOffset);
+    int length = lengthAt(data, byteOffset, "a value");
     vector.putByteArray(row, data, byteOffset + 4, length);
     byteOffset += 4 + length;
   }
@@ -234,14 +234,14 @@ final class ColumnCursor {
         | (bytes[offset + 3] & 0xFF) << 24;
   }
 
-  /** The length prefix at {@code offset}, checked against the bytes that follow. */
-  private static int lengthAt(byte[] bytes, int offset) {
+  /** The length prefix of {@code what} at {@code offset}, checked against the bytes that follow. */
+  private static int lengthAt(byte[] bytes, int offset, String what) {
     if (offset + 4 > bytes.length) {
-      throw new ParquetDecodingException("page holds fewer values than its levels say");
+      throw new ParquetDecodingException(what + " missing: its page ends first");
     }
     int length = intAt(bytes, offset);
     if (length < 0 || offset + 4 + length > bytes.length) {
-      throw new ParquetDecodingException("a value of " + length + " bytes runs past its page");
+      throw new ParquetDecodingException(what + " of " + length + " bytes runs past its page");
     }
     return length;
   }
@@ -260,8 +260,7 @@ final class ColumnCursor {
           throw new ParquetDecodingException("levels encoded as BIT_PACKED are not read here");
         }
         data = bytesOf(v1.getBytes());
-        int pos = 0;
-        pos = decodeLevels(repetition, layout.maxRepetition(), pos);
+        int pos = decodeLevels(repetition, layout.maxRepetition(), 0);
         valueBase = decodeLevels(definition, layout.maxDefinition(), pos);
         encoding = v1.getValueEncoding();
       } else {
@@ -318,14 +317,11 @@ final class ColumnCursor {
   }
 
   /** Decodes a v1 page's length-prefixed levels at {@code pos}; returns where they end. */
-  private int decodeLevels(LevelRuns runs, int maxLevel, int pos) throws IOException {
+  private int decodeLevels(LevelRuns runs, int maxLevel, int pos) {
     if (maxLevel == 0) {
       return pos;
     }
-    int length = pos + 4 <= data.length ? intAt(data, pos) : -1;
-    if (length < 0 || pos + 4 + length > data.length) {
-      throw new ParquetDecodingException("levels run past the end of their page");
-    }
+    int length = lengthAt(data, pos, "levels");
     runs.decode(data, pos + 4, pos + 4 + length, BytesUtils.getWidthFromMaxInt(maxLevel), levels);
     return pos + 4 + length;
   }

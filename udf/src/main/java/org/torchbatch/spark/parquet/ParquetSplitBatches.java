@@ -187,7 +187,7 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       int read;
       try {
         read = cursors[i].read(vectors[i], rows);
-      } catch (IOException | RuntimeException e) {
+      } catch (RuntimeException e) {
         throw new ParquetDecodingException(problem(i, e.getMessage()), e);
       }
       if (read != rows) {

@@ -3,6 +3,7 @@ package org.torchbatch.spark.parquet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Random;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
@@ -65,7 +66,8 @@ class LevelRunsTest {
         .hasMessageContaining("ends after 16 of 1000 values");
   }
 
-  private static byte[] encode(int[] values, int bitWidth) throws Exception {
+  /** {@code values} as parquet-mr's writer encodes levels and dictionary ids. */
+  static byte[] encode(int[] values, int bitWidth) throws IOException {
     try (var encoder =
         new RunLengthBitPackingHybridEncoder(
             bitWidth, 1024, 1 << 20, HeapByteBufferAllocator.getInstance())) {

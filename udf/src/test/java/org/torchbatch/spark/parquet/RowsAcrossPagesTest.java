@@ -13,9 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.bytes.BytesInput;
-import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
@@ -85,8 +83,8 @@ class RowsAcrossPagesTest extends SparkTestBase {
           floats.putFloat(values.get(value++));
         }
         var bytes = new ByteArrayOutputStream();
-        bytes.writeBytes(lengthPrefixed(levels(rep, 1)));
-        bytes.writeBytes(lengthPrefixed(levels(def, 2)));
+        bytes.writeBytes(lengthPrefixed(LevelRunsTest.encode(rep, 1)));
+        bytes.writeBytes(lengthPrefixed(LevelRunsTest.encode(def, 2)));
         bytes.writeBytes(floats.array());
         page(writer, end - from, bytes.toByteArray(), Encoding.RLE);
         from = end;
@@ -108,17 +106,6 @@ class RowsAcrossPagesTest extends SparkTestBase {
       throws IOException {
     writer.writeDataPage(
         levels, bytes.length, BytesInput.from(bytes), levelsAs, levelsAs, Encoding.PLAIN);
-  }
-
-  private static byte[] levels(int[] values, int bitWidth) throws IOException {
-    try (var encoder =
-        new RunLengthBitPackingHybridEncoder(
-            bitWidth, 64, 1 << 16, HeapByteBufferAllocator.getInstance())) {
-      for (int v : values) {
-        encoder.writeInt(v);
-      }
-      return encoder.toBytes().toByteArray();
-    }
   }
 
   private static byte[] lengthPrefixed(byte[] bytes) {
