@@ -75,6 +75,13 @@ public final class PredictCommand implements Callable<Integer> {
               + " other files by Spark's reader) or spark")
   String parquetReader;
 
+  @Option(
+      names = "--parquet-writer",
+      description =
+          "torchbatch (default: rows of numbers, strings and lists of numbers go straight to"
+              + " parquet-mr's column writers; the same files) or spark")
+  String parquetWriter;
+
   @Option(names = "--output", description = "output path")
   String output;
 
@@ -152,6 +159,7 @@ public final class PredictCommand implements Callable<Integer> {
     put(values, "input", input);
     put(values, "input-format", inputFormat);
     put(values, "parquet-reader", parquetReader);
+    put(values, "parquet-writer", parquetWriter);
     put(values, "output", output);
     put(values, "output-format", outputFormat);
     put(values, "mode", mode);

@@ -71,6 +71,7 @@ final class PredictJob {
             settings.mode(),
             spark.sparkContext().hadoopConfiguration());
     target.checkWritable();
+    DataFrameWriter<Row> writer = writer(result);
     summary.phase("validate", begin);
     if (dryRun) {
       long sample = System.nanoTime();
@@ -81,7 +82,7 @@ final class PredictJob {
     }
     long write = System.nanoTime();
     try (RunMetrics metrics = RunMetrics.listen(spark)) {
-      runOrFail(() -> writer(result).save(target.writePath()));
+      runOrFail(() -> writer.save(target.writePath()));
       summary.phase("predict-and-write", write);
       summary.rows(metrics.rows(), metrics.nullRows(), metrics.modelLoads());
     } catch (RuntimeException e) {
@@ -131,7 +132,7 @@ final class PredictJob {
   private Dataset<Row> readInput() {
     String input = settings.require("input");
     String format = settings.require("input-format");
-    String source = sourceOf(format);
+    String source = sourceOf(format, "parquet-reader");
     if (isTableName(input) && spark.catalog().tableExists(input)) {
       return spark.table(input);
     }
@@ -152,14 +153,15 @@ final class PredictJob {
     }
   }
 
-  private String sourceOf(String format) {
-    String reader = settings.require("parquet-reader");
-    if (!reader.equals("torchbatch") && !reader.equals("spark")) {
+  /** The source for {@code format}: torchbatch's Parquet source where {@code option} asks. */
+  private String sourceOf(String format, String option) {
+    String choice = settings.require(option);
+    if (!choice.equals("torchbatch") && !choice.equals("spark")) {
       throw new JobException(
-          ExitCodes.USAGE, "--parquet-reader is torchbatch or spark, not " + reader);
+          ExitCodes.USAGE, "--" + option + " is torchbatch or spark, not " + choice);
     }
     // by class name: a short name needs the jar's service file, which repackaging may drop
-    return format.equals("parquet") && reader.equals("torchbatch")
+    return format.equals("parquet") && choice.equals("torchbatch")
         ? TensorParquetFormat.class.getName()
         : format;
   }
@@ -236,15 +238,16 @@ final class PredictJob {
   }
 
   private DataFrameWriter<Row> writer(Dataset<Row> result) {
-    DataFrameWriter<Row> writer = result.write().format(settings.require("output-format"));
+    String format = settings.require("output-format");
+    DataFrameWriter<Row> writer = result.write().format(sourceOf(format, "parquet-writer"));
     writer =
         settings.mode() == JobSettings.WriteMode.APPEND
             ? writer.mode("append")
             : writer.mode("errorifexists");
-    if (settings.require("output-format").equals("csv")) {
+    if (format.equals("csv")) {
       writer = writer.option("header", "true");
     }
-    if (settings.require("output-format").equals("parquet")) {
+    if (format.equals("parquet")) {
       List<String> keep = settings.list("keep");
       List<String> predictions =
           Arrays.stream(result.columns()).filter(c -> !keep.contains(c)).toList();

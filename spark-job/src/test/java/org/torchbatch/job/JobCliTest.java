@@ -112,9 +112,10 @@ class JobCliTest {
     for (int i = 0; i < ROWS; i++) {
       assertThat(rows.get(i).getList(2)).isEqualTo(expected.get(i).getList(1));
     }
-    // torchbatch's Parquet reader (the default) and Spark's give the same rows
+    // torchbatch's Parquet reader and writer (the defaults) and Spark's give the same rows
     String viaSpark = dir.resolve("basic-spark-reader").toString();
-    assertThat(run(predict(viaSpark, "--parquet-reader", "spark"))).isZero();
+    assertThat(run(predict(viaSpark, "--parquet-reader", "spark", "--parquet-writer", "spark")))
+        .isZero();
     assertThat(read(viaSpark)).isEqualTo(rows);
     JsonNode json = new ObjectMapper().readTree(summary.toFile());
     assertThat(json.path("rowsIn").asLong()).isEqualTo(ROWS);
@@ -185,6 +186,10 @@ class JobCliTest {
     assertThat(run(predict(dir.resolve("u").toString(), "--parquet-reader", "fast")))
         .isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("--parquet-reader is torchbatch or spark, not fast");
+    assertThat(run(predict(dir.resolve("t").toString(), "--parquet-writer", "fast")))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--parquet-writer is torchbatch or spark, not fast");
+    assertThat(Files.exists(dir.resolve("t"))).isFalse();
   }
 
   @Test

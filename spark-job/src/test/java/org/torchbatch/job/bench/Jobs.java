@@ -38,7 +38,7 @@ final class Jobs {
     }
   }
 
-  /** The same read + write as the job (its Parquet reader too) with no model. */
+  /** The same read + write as the job (its Parquet reader and writer too) with no model. */
   static void copy(SparkSession spark, String input, String output) {
     spark
         .read()
@@ -46,8 +46,9 @@ final class Jobs {
         .load(input)
         .select("id", "features")
         .write()
+        .format(TensorParquetFormat.Name())
         .mode("overwrite")
-        .parquet(output);
+        .save(output);
   }
 
   /**
@@ -61,8 +62,9 @@ final class Jobs {
         .load(input)
         .selectExpr("id", "slice(features, 1, 10) AS prediction")
         .write()
+        .format(TensorParquetFormat.Name())
         .mode("overwrite")
-        .parquet(output);
+        .save(output);
   }
 
   /** Reads the input's feature column with one Parquet source and drops it: the read alone. */

@@ -22,7 +22,7 @@ final class Report {
   record Limit(
       Measurement reachable,
       Measurement reached,
-      Measurement readerGain,
+      Measurement parquetGain,
       Measurement readSpeedup) {}
 
   private final Path file;
@@ -163,7 +163,8 @@ final class Report {
       all.append("| ratio | median | min-max |\n|---|---|---|\n");
       all.append(row("job / raw if torchbatch cost nothing", limit.reachable()));
       all.append(row("job / that limit", limit.reached()));
-      all.append(row("job / the same job on Spark's Parquet reader", limit.readerGain()));
+      all.append(
+          row("job / the same job on Spark's Parquet reader and writer", limit.parquetGain()));
       all.append(row("read alone: torchbatch-parquet / Spark's reader", limit.readSpeedup()));
     }
     Files.writeString(file, all.append(text));

@@ -116,6 +116,8 @@ final class ColumnCursor {
       int from = levelPos;
       int end = levels;
       if (dense) {
+        // before putArray, which off-heap vectors check against the values' capacity
+        child.reserve(elements + (end - from));
         scan:
         for (; run < repetition.runs(); run++) {
           if (repetition.value(run) != 0) {
@@ -135,7 +137,6 @@ final class ColumnCursor {
             row++;
           }
         }
-        child.reserve(elements + (end - from));
         putValues(child, elements, end - from);
         elements += end - from;
       } else {

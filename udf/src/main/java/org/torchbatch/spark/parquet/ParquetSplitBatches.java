@@ -28,7 +28,7 @@ import org.apache.parquet.schema.Type;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.vectorized.ColumnVectorUtils;
 import org.apache.spark.sql.execution.vectorized.ConstantColumnVector;
-import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
+import org.apache.spark.sql.execution.vectorized.OffHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnVector;
@@ -36,8 +36,9 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * The columnar batches of one file split (the row groups whose middle falls in it, as Spark's own
- * reader picks them), in the vectors Spark's reader would return. It owns the file reader and the
- * batch's vectors; {@link #close} releases both.
+ * reader picks them), in the off-heap vectors Spark's reader returns when
+ * spark.sql.columnVector.offheap.enabled is on. It owns the file reader and the batch's vectors;
+ * {@link #close} releases both.
  */
 public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Closeable {
   private static final Set<Encoding> READABLE =
@@ -65,7 +66,8 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
     this.layouts = layouts;
     this.capacity = capacity;
     this.cursors = layouts.stream().map(ColumnCursor::new).toArray(ColumnCursor[]::new);
-    this.vectors = OnHeapColumnVector.allocateColumns(capacity, required);
+    // off the heap, so that the predict operator hands the values to Arrow without a copy
+    this.vectors = OffHeapColumnVector.allocateColumns(capacity, required);
     ColumnVector[] all = new ColumnVector[vectors.length + partitions.size()];
     System.arraycopy(vectors, 0, all, 0, vectors.length);
     for (int i = 0; i < partitions.size(); i++) {

@@ -3,10 +3,13 @@ package org.torchbatch.spark.parquet
 import scala.jdk.CollectionConverters._
 
 import org.apache.hadoop.conf.Configuration
+import org.apache.hadoop.mapreduce.Job
+import org.apache.parquet.hadoop.ParquetOutputFormat
+import org.apache.parquet.hadoop.api.WriteSupport
 import org.apache.spark.TaskContext
 import org.apache.spark.sql.SparkSession
 import org.apache.spark.sql.catalyst.InternalRow
-import org.apache.spark.sql.execution.datasources.{FileFormat, PartitionedFile}
+import org.apache.spark.sql.execution.datasources.{FileFormat, OutputWriterFactory, PartitionedFile}
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat
 import org.apache.spark.sql.internal.SQLConf
 import org.apache.spark.sql.sources.Filter
@@ -18,12 +21,31 @@ import org.apache.spark.util.SerializableConfiguration
  * page straight into the column vectors Spark's own reader fills (a list page with no nulls is one
  * bulk copy, where Spark's reader decodes every level of every element). Files with anything else
  * are read by Spark's reader, file by file; everything else (schema, splits, partitions) is Spark's
- * Parquet source. `spark.read.format("torchbatch-parquet")`.
+ * Parquet source. Written rows go straight to parquet-mr's column writers ([[ColumnWriteSupport]]).
+ * `spark.read.format("torchbatch-parquet")`, `df.write.format("torchbatch-parquet")`.
  */
 class TensorParquetFormat extends ParquetFileFormat {
   override def shortName(): String = TensorParquetFormat.Name
 
   override def toString: String = "TorchbatchParquet"
+
+  override def prepareWrite(
+      sparkSession: SparkSession,
+      job: Job,
+      options: Map[String, String],
+      dataSchema: StructType): OutputWriterFactory = {
+    val factory = super.prepareWrite(sparkSession, job, options, dataSchema)
+    job.getConfiguration.setClass(
+      ParquetOutputFormat.WRITE_SUPPORT_CLASS, classOf[ColumnWriteSupport], classOf[WriteSupport[_]])
+    factory
+  }
+
+  // this reader's vectors are off the heap and Spark's (for the files it is left) need not be, so
+  // the plan is told only that they are column vectors
+  override def vectorTypes(
+      requiredSchema: StructType,
+      partitionSchema: StructType,
+      sqlConf: SQLConf): Option[Seq[String]] = None
 
   override def buildReaderWithPartitionValues(
       sparkSession: SparkSession,
@@ -37,8 +59,8 @@ class TensorParquetFormat extends ParquetFileFormat {
       sparkSession, dataSchema, partitionSchema, requiredSchema, filters, options, hadoopConf)
     val conf = SQLConf.get
     val returningBatch = options.get(FileFormat.OPTION_RETURNING_BATCH).contains("true")
-    // columns matched by Parquet field id, or read off-heap, are Spark's reader's to handle
-    if (!returningBatch || conf.offHeapColumnVectorEnabled || conf.parquetFieldIdReadEnabled) {
+    // columns matched by Parquet field id are Spark's reader's to handle
+    if (!returningBatch || conf.parquetFieldIdReadEnabled) {
       return sparkReader
     }
     val capacity = conf.parquetVectorizedReaderBatchSize
