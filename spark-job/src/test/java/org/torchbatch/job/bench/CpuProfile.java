@@ -17,7 +17,7 @@ record CpuProfile(Map<String, Long> samples, double intervalSeconds) {
   static final String MODEL = "model (libtorch)";
   static final String OURS = "torchbatch (conversions, batching)";
   static final String READ = "Parquet read (decode, decompress, file I/O)";
-  static final String WRITE = "Spark write (Parquet encode, compress)";
+  static final String WRITE = "Parquet write (encode, compress)";
   static final String JIT = "JIT compiler";
   static final String GC = "garbage collector";
   static final String OTHER = "other (scheduling, projection, driver)";
@@ -25,6 +25,8 @@ record CpuProfile(Map<String, Long> samples, double intervalSeconds) {
   private static final List<Map.Entry<String, String>> GROUPS =
       List.of(
           Map.entry("moduleRunMethod", MODEL),
+          Map.entry("org/torchbatch/spark/parquet/ColumnWriteSupport", WRITE),
+          Map.entry("org/torchbatch/spark/parquet/RowColumns", WRITE),
           Map.entry("org/torchbatch/spark/parquet/", READ),
           Map.entry("org/torchbatch/", OURS),
           Map.entry("VectorizedParquetRecordReader", READ),

@@ -2,6 +2,7 @@ package org.torchbatch.spark.parquet;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.column.Encoding;
@@ -12,15 +13,18 @@ import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * Reads one column of a row group, page by page, into Spark vectors: a value, or a list of fixed
  * width values. A list page whose levels say "every element present" (the usual feature vector)
  * costs a walk over its repetition runs and one bulk copy of its values; other pages go level by
- * level.
+ * level. A page is read where it lies, in an array or off the heap; it goes back to the reader's
+ * {@link NativeBuffers} when the next one is read.
  */
 final class ColumnCursor {
   private final ColumnLayout layout;
+  private final NativeBuffers buffers;
   private final LevelRuns repetition = new LevelRuns();
   private final LevelRuns definition = new LevelRuns();
   private final LevelRuns idRuns = new LevelRuns();
@@ -29,7 +33,12 @@ final class ColumnCursor {
   private int dictionarySize;
   private int[] dictionaryOffsets;
 
-  private byte[] data;
+  // the current page: its buffer, and its bytes as Platform addresses them (base null: off-heap)
+  private ByteBuffer page;
+  private Object base;
+  private long address;
+  private int length;
+  private byte[] bytes; // the page as an array, for strings and binary
   private int valueBase;
   private boolean dictionaryEncoded;
   private int[] ids;
@@ -42,21 +51,35 @@ final class ColumnCursor {
   private int[] defLevels;
   private int run;
 
-  ColumnCursor(ColumnLayout layout) {
+  ColumnCursor(ColumnLayout layout, NativeBuffers buffers) {
     this.layout = layout;
+    this.buffers = buffers;
   }
 
   /** Starts on this column's chunk in the next row group. */
   void start(PageReader pages) throws IOException {
     this.pages = pages;
-    DictionaryPage page = pages.readDictionaryPage();
-    dictionary = page == null ? null : bytesOf(page.getBytes());
-    dictionarySize = page == null ? 0 : page.getDictionarySize();
+    DictionaryPage dictionaryPage = pages.readDictionaryPage();
+    dictionary = null;
+    dictionarySize = 0;
+    if (dictionaryPage != null) {
+      ByteBuffer buffer = dictionaryPage.getBytes().toByteBuffer();
+      dictionary = bytesOf(buffer);
+      dictionarySize = dictionaryPage.getDictionarySize();
+      buffers.releasePage(buffer);
+    }
     if (dictionary != null && !layout.type().fixedWidth()) {
       dictionaryOffsets = new int[dictionarySize];
       for (int id = 0, offset = 0; id < dictionarySize; id++) {
         dictionaryOffsets[id] = offset;
-        offset += 4 + lengthAt(dictionary, offset, "a dictionary value");
+        offset +=
+            4
+                + lengthAt(
+                    dictionary,
+                    Platform.BYTE_ARRAY_OFFSET,
+                    dictionary.length,
+                    offset,
+                    "a dictionary value");
       }
     } else if (dictionary != null && dictionary.length < dictionarySize * layout.type().bytes) {
       throw new ParquetDecodingException(
@@ -189,12 +212,12 @@ final class ColumnCursor {
         putBytes(vector, row + j, valuePos + j);
       }
     } else if (!dictionaryEncoded) {
-      int offset = valueBase + valuePos * type.bytes;
-      if (offset + count * type.bytes > data.length) {
+      long offset = valueBase + (long) valuePos * type.bytes;
+      if (offset + (long) count * type.bytes > length) {
         throw new ParquetDecodingException(
             "page holds fewer values than its levels say (" + (valuePos + count) + " needed)");
       }
-      type.put(vector, row, count, data, offset);
+      type.copy(vector, row, count, base, address + offset);
     } else {
       for (int j = 0; j < count; j++) {
         type.put(vector, row + j, 1, dictionary, dictionaryId(valuePos + j) * type.bytes);
@@ -210,9 +233,9 @@ final class ColumnCursor {
       vector.putByteArray(row, dictionary, dictionaryOffsets[id] + 4, dictionaryLength(id));
       return;
     }
-    int length = lengthAt(data, byteOffset, "a value");
-    vector.putByteArray(row, data, byteOffset + 4, length);
-    byteOffset += 4 + length;
+    int size = lengthAt(bytes, Platform.BYTE_ARRAY_OFFSET, bytes.length, byteOffset, "a value");
+    vector.putByteArray(row, bytes, byteOffset + 4, size);
+    byteOffset += 4 + size;
   }
 
   private int dictionaryId(int value) {
@@ -225,50 +248,54 @@ final class ColumnCursor {
   }
 
   private int dictionaryLength(int id) {
-    return intAt(dictionary, dictionaryOffsets[id]);
+    return intAt(dictionary, Platform.BYTE_ARRAY_OFFSET, dictionaryOffsets[id]);
   }
 
-  private static int intAt(byte[] bytes, int offset) {
-    return (bytes[offset] & 0xFF)
-        | (bytes[offset + 1] & 0xFF) << 8
-        | (bytes[offset + 2] & 0xFF) << 16
-        | (bytes[offset + 3] & 0xFF) << 24;
+  private static int intAt(Object base, long address, int offset) {
+    return (Platform.getByte(base, address + offset) & 0xFF)
+        | (Platform.getByte(base, address + offset + 1) & 0xFF) << 8
+        | (Platform.getByte(base, address + offset + 2) & 0xFF) << 16
+        | (Platform.getByte(base, address + offset + 3) & 0xFF) << 24;
   }
 
-  /** The length prefix of {@code what} at {@code offset}, checked against the bytes that follow. */
-  private static int lengthAt(byte[] bytes, int offset, String what) {
-    if (offset + 4 > bytes.length) {
+  /**
+   * The length prefix of {@code what} at {@code offset} of {@code size} bytes at {@code address},
+   * checked against the bytes that follow.
+   */
+  private static int lengthAt(Object base, long address, int size, int offset, String what) {
+    if (offset < 0 || offset + 4 > size) {
       throw new ParquetDecodingException(what + " missing: its page ends first");
     }
-    int length = intAt(bytes, offset);
-    if (length < 0 || offset + 4 + length > bytes.length) {
+    int length = intAt(base, address, offset);
+    if (length < 0 || offset + 4 + length > size) {
       throw new ParquetDecodingException(what + " of " + length + " bytes runs past its page");
     }
     return length;
   }
 
   private boolean nextPage() {
-    DataPage page = pages.readPage();
-    if (page == null) {
+    releasePage();
+    DataPage next = pages.readPage();
+    if (next == null) {
       return false;
     }
-    levels = page.getValueCount();
+    levels = next.getValueCount();
     Encoding encoding;
     try {
-      if (page instanceof DataPageV1 v1) {
+      if (next instanceof DataPageV1 v1) {
         if (!levelsReadable(v1.getRlEncoding(), layout.maxRepetition())
             || !levelsReadable(v1.getDlEncoding(), layout.maxDefinition())) {
           throw new ParquetDecodingException("levels encoded as BIT_PACKED are not read here");
         }
-        data = bytesOf(v1.getBytes());
+        setPage(v1.getBytes());
         int pos = decodeLevels(repetition, layout.maxRepetition(), 0);
         valueBase = decodeLevels(definition, layout.maxDefinition(), pos);
         encoding = v1.getValueEncoding();
       } else {
-        DataPageV2 v2 = (DataPageV2) page;
+        DataPageV2 v2 = (DataPageV2) next;
         decodeLevels(repetition, layout.maxRepetition(), v2.getRepetitionLevels().toByteArray());
         decodeLevels(definition, layout.maxDefinition(), v2.getDefinitionLevels().toByteArray());
-        data = bytesOf(v2.getData());
+        setPage(v2.getData());
         valueBase = 0;
         encoding = v2.getDataEncoding();
       }
@@ -291,7 +318,11 @@ final class ColumnCursor {
       }
       int present = dense ? levels : definition.countOf(layout.maxDefinition());
       if (present > 0) {
-        idRuns.decode(data, valueBase + 1, data.length, data[valueBase], present);
+        if (valueBase >= length) {
+          throw new ParquetDecodingException("a dictionary-encoded page with no ids");
+        }
+        int bitWidth = Platform.getByte(base, address + valueBase);
+        idRuns.decode(base, address, valueBase + 1, length, bitWidth, present);
         ids = idRuns.expand(ids);
       }
     } else if (encoding != Encoding.PLAIN) {
@@ -300,16 +331,42 @@ final class ColumnCursor {
     return true;
   }
 
-  /** The page's bytes: the decompressed array itself when it is one, else a copy. */
-  private static byte[] bytesOf(BytesInput bytes) throws IOException {
-    ByteBuffer buffer = bytes.toByteBuffer();
+  /** Reads the next page where it lies; strings and binary need it as an array. */
+  private void setPage(BytesInput input) throws IOException {
+    page = input.toByteBuffer();
+    length = page.remaining();
+    if (page.isDirect() && layout.type().fixedWidth()) {
+      base = null;
+      address = MemoryUtil.getByteBufferAddress(page) + page.position();
+      return;
+    }
+    bytes = bytesOf(page);
+    base = bytes;
+    address = Platform.BYTE_ARRAY_OFFSET;
+  }
+
+  /** Gives the page's buffer back to the reader (if it lent it) once its values are copied. */
+  private void releasePage() {
+    if (page != null) {
+      buffers.releasePage(page);
+      page = null;
+    }
+  }
+
+  /** Lets go of the row group's last page, before the reader takes its buffers back. */
+  void endRowGroup() {
+    releasePage();
+  }
+
+  /** A page's bytes as an array: the decompressed array itself when it is one, else a copy. */
+  private static byte[] bytesOf(ByteBuffer buffer) {
     if (buffer.hasArray()
         && buffer.arrayOffset() + buffer.position() == 0
         && buffer.remaining() == buffer.array().length) {
       return buffer.array();
     }
     byte[] copy = new byte[buffer.remaining()];
-    buffer.get(copy);
+    buffer.duplicate().get(copy);
     return copy;
   }
 
@@ -322,9 +379,10 @@ final class ColumnCursor {
     if (maxLevel == 0) {
       return pos;
     }
-    int length = lengthAt(data, pos, "levels");
-    runs.decode(data, pos + 4, pos + 4 + length, BytesUtils.getWidthFromMaxInt(maxLevel), levels);
-    return pos + 4 + length;
+    int size = lengthAt(base, address, length, pos, "levels");
+    runs.decode(
+        base, address, pos + 4, pos + 4 + size, BytesUtils.getWidthFromMaxInt(maxLevel), levels);
+    return pos + 4 + size;
   }
 
   private void decodeLevels(LevelRuns runs, int maxLevel, byte[] bytes) {

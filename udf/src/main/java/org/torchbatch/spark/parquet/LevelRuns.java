@@ -2,6 +2,7 @@ package org.torchbatch.spark.parquet;
 
 import java.util.Arrays;
 import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * One page's levels (or dictionary ids) decoded from Parquet's RLE / bit-packing hybrid as runs of
@@ -16,18 +17,26 @@ final class LevelRuns {
 
   /** Decodes {@code size} values from {@code src[from, to)}, written with {@code bitWidth} bits. */
   void decode(byte[] src, int from, int to, int bitWidth, int size) {
+    decode(src, Platform.BYTE_ARRAY_OFFSET, from, to, bitWidth, size);
+  }
+
+  /**
+   * Decodes {@code size} values from bytes {@code [from, to)} after {@code address} in {@code base}
+   * (an array, or null for native memory), written with {@code bitWidth} bits.
+   */
+  void decode(Object base, long address, int from, int to, int bitWidth, int size) {
     count = 0;
     total = 0;
     int pos = from;
     int valueBytes = (bitWidth + 7) / 8;
     while (total < size) {
-      if (pos >= to) {
+      if (pos < 0 || pos >= to) {
         throw new ParquetDecodingException(
             "RLE/bit-packed data ends after " + total + " of " + size + " values");
       }
       int header = 0;
       for (int shift = 0; ; shift += 7) {
-        int b = src[pos++];
+        int b = byteAt(base, address, pos++, to);
         header |= (b & 0x7F) << shift;
         if ((b & 0x80) == 0) {
           break;
@@ -37,15 +46,23 @@ final class LevelRuns {
       if ((header & 1) == 0) {
         int value = 0;
         for (int i = 0; i < valueBytes; i++) {
-          value |= (src[pos++] & 0xFF) << (8 * i);
+          value |= (byteAt(base, address, pos++, to) & 0xFF) << (8 * i);
         }
         append(value, Math.min(runLength, size - total));
       } else {
-        unpack(src, pos, to, bitWidth, Math.min(runLength * 8, size - total));
+        unpack(base, address, pos, to, bitWidth, Math.min(runLength * 8, size - total));
         pos += runLength * bitWidth;
       }
     }
     starts[count] = total;
+  }
+
+  // every read is checked: off-heap pages have no array bounds to stop a corrupt run
+  private static byte byteAt(Object base, long address, int pos, int to) {
+    if (pos < 0 || pos >= to) {
+      throw new ParquetDecodingException("RLE/bit-packed run runs past its " + to + " bytes");
+    }
+    return Platform.getByte(base, address + pos);
   }
 
   /** Values set to one value when there is one run (or none), else -1. */
@@ -89,7 +106,7 @@ final class LevelRuns {
     return out;
   }
 
-  private void unpack(byte[] src, int pos, int to, int bitWidth, int n) {
+  private void unpack(Object base, long address, int pos, int to, int bitWidth, int n) {
     int mask = bitWidth == 32 ? -1 : (1 << bitWidth) - 1;
     long acc = 0;
     int bits = 0;
@@ -97,7 +114,7 @@ final class LevelRuns {
     for (int i = 0; i < n; i++) {
       while (bits < bitWidth) {
         // a writer may end the last group early: the missing bytes are padding
-        acc |= (p < to ? src[p] & 0xFFL : 0L) << bits;
+        acc |= (p < to ? Platform.getByte(base, address + p) & 0xFFL : 0L) << bits;
         p++;
         bits += 8;
       }

@@ -46,6 +46,7 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
 
   private final Path path;
   private final ParquetFileReader reader;
+  private final NativeBuffers buffers;
   private final List<ColumnLayout> layouts;
   private final ColumnCursor[] cursors;
   private final WritableColumnVector[] vectors;
@@ -56,6 +57,7 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
   private ParquetSplitBatches(
       Path path,
       ParquetFileReader reader,
+      NativeBuffers buffers,
       List<ColumnLayout> layouts,
       StructType required,
       StructType partitions,
@@ -63,9 +65,11 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       int capacity) {
     this.path = path;
     this.reader = reader;
+    this.buffers = buffers;
     this.layouts = layouts;
     this.capacity = capacity;
-    this.cursors = layouts.stream().map(ColumnCursor::new).toArray(ColumnCursor[]::new);
+    this.cursors =
+        layouts.stream().map(l -> new ColumnCursor(l, buffers)).toArray(ColumnCursor[]::new);
     // off the heap, so that the predict operator hands the values to Arrow without a copy
     this.vectors = OffHeapColumnVector.allocateColumns(capacity, required);
     ColumnVector[] all = new ColumnVector[vectors.length + partitions.size()];
@@ -93,21 +97,28 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       InternalRow partitionValues,
       int capacity)
       throws IOException {
+    NativeBuffers buffers = new NativeBuffers();
     var options =
         HadoopReadOptions.builder(conf, path)
             .withRange(start, start + length)
-            .withCodecFactory(new HeapSnappyCodecs(HadoopCodecs.newFactory(conf, 0)))
+            .withAllocator(buffers)
+            .withCodecFactory(new SnappyPageCodecs(HadoopCodecs.newFactory(conf, 0), buffers))
             .build();
     ParquetFileReader reader;
     try {
       reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), options);
     } catch (ParquetCryptoRuntimeException e) {
+      buffers.close();
       return null;
+    } catch (IOException | RuntimeException e) {
+      buffers.close();
+      throw e;
     }
     try {
       List<ColumnLayout> layouts = layouts(reader, required);
       if (layouts == null) {
         reader.close();
+        buffers.close();
         return null;
       }
       List<Type> fields = new ArrayList<>();
@@ -117,9 +128,10 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       }
       reader.setRequestedSchema(new MessageType(file.getName(), fields));
       return new ParquetSplitBatches(
-          path, reader, layouts, required, partitions, partitionValues, capacity);
+          path, reader, buffers, layouts, required, partitions, partitionValues, capacity);
     } catch (IOException | RuntimeException e) {
       reader.close();
+      buffers.close();
       throw e;
     }
   }
@@ -163,6 +175,11 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
   public boolean hasNext() {
     try {
       while (rowsLeft == 0) {
+        // the last row group's chunks and pages are all read: their buffers go back first
+        for (ColumnCursor cursor : cursors) {
+          cursor.endRowGroup();
+        }
+        buffers.releaseAll();
         PageReadStore rowGroup = reader.readNextRowGroup();
         if (rowGroup == null) {
           return false;
@@ -212,9 +229,18 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
         + " (spark.read.parquet reads it with Spark's own reader)";
   }
 
+  /** Off-heap buffers this reader holds now, for tests. */
+  int lentBuffers() {
+    return buffers.lentCount();
+  }
+
   @Override
   public void close() throws IOException {
     batch.close();
-    reader.close();
+    try {
+      reader.close();
+    } finally {
+      buffers.close();
+    }
   }
 }

@@ -1,13 +1,16 @@
 package org.torchbatch.spark.parquet;
 
+import java.nio.ByteOrder;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.IntLogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.StringLogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.spark.sql.execution.vectorized.OffHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * A Parquet value type this reader puts into Spark vectors as stored (PLAIN, little-endian): fixed
@@ -21,6 +24,7 @@ enum ValueType {
   STRING(-1, DataTypes.StringType, PrimitiveTypeName.BINARY),
   BYTES(-1, DataTypes.BinaryType, PrimitiveTypeName.BINARY);
 
+  private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
   final int bytes;
   private final DataType sparkType;
   private final PrimitiveTypeName parquetType;
@@ -55,6 +59,28 @@ enum ValueType {
       case FLOAT -> vector.putFloatsLittleEndian(row, count, src, offset);
       case DOUBLE -> vector.putDoublesLittleEndian(row, count, src, offset);
       default -> throw new IllegalStateException(this + " values have no fixed width");
+    }
+  }
+
+  /**
+   * Copies {@code count} fixed-width values from {@code address} in {@code base} (an array, or null
+   * for native memory) into rows {@code row...}: one memory copy into an off-heap vector on a
+   * little-endian machine, as Parquet stores them.
+   */
+  void copy(WritableColumnVector vector, int row, int count, Object base, long address) {
+    if (vector instanceof OffHeapColumnVector offHeap && LITTLE_ENDIAN) {
+      Platform.copyMemory(
+          base,
+          address,
+          null,
+          offHeap.valuesNativeAddress() + (long) row * bytes,
+          (long) count * bytes);
+    } else if (base instanceof byte[] array) {
+      put(vector, row, count, array, (int) (address - Platform.BYTE_ARRAY_OFFSET));
+    } else {
+      byte[] values = new byte[count * bytes];
+      Platform.copyMemory(null, address, values, Platform.BYTE_ARRAY_OFFSET, values.length);
+      put(vector, row, count, values, 0);
     }
   }
 

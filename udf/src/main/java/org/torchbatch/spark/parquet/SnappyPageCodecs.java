@@ -8,16 +8,17 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.xerial.snappy.Snappy;
 
 /**
- * parquet-mr's codecs, except that Snappy pages are decompressed from the chunk's bytes straight
- * into the page's array: parquet-mr's own Snappy path streams each page through two direct buffers
- * and back (three copies of every value before the reader sees it).
+ * parquet-mr's codecs, except that a Snappy page is decompressed in one step from the chunk's bytes
+ * into the page's buffer (off the heap, from the reader's {@link NativeBuffers}, when the chunk
+ * is): parquet-mr's own Snappy path streams each page through two direct buffers and back.
  */
-final class HeapSnappyCodecs implements CompressionCodecFactory {
+final class SnappyPageCodecs implements CompressionCodecFactory {
   private final CompressionCodecFactory others;
-  private final BytesInputDecompressor snappy = new SnappyPages();
+  private final BytesInputDecompressor snappy;
 
-  HeapSnappyCodecs(CompressionCodecFactory others) {
+  SnappyPageCodecs(CompressionCodecFactory others, NativeBuffers buffers) {
     this.others = others;
+    this.snappy = new SnappyPages(buffers);
   }
 
   @Override
@@ -35,23 +36,25 @@ final class HeapSnappyCodecs implements CompressionCodecFactory {
     others.release();
   }
 
-  private static final class SnappyPages implements BytesInputDecompressor {
+  private record SnappyPages(NativeBuffers buffers) implements BytesInputDecompressor {
     @Override
     public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
       ByteBuffer compressed = bytes.toByteBuffer();
+      if (compressed.isDirect()) {
+        ByteBuffer page = buffers.page(uncompressedSize);
+        check(Snappy.uncompress(compressed, page), uncompressedSize);
+        return BytesInput.from(page);
+      }
       byte[] page = new byte[uncompressedSize];
-      int size;
       if (compressed.hasArray()) {
         int from = compressed.arrayOffset() + compressed.position();
-        size = Snappy.uncompress(compressed.array(), from, compressed.remaining(), page, 0);
+        check(
+            Snappy.uncompress(compressed.array(), from, compressed.remaining(), page, 0),
+            page.length);
       } else {
         byte[] copy = new byte[compressed.remaining()];
         compressed.get(copy);
-        size = Snappy.uncompress(copy, 0, copy.length, page, 0);
-      }
-      if (size != uncompressedSize) {
-        throw new IOException(
-            "Snappy page of " + size + " bytes where its header says " + uncompressedSize);
+        check(Snappy.uncompress(copy, 0, copy.length, page, 0), page.length);
       }
       return BytesInput.from(page);
     }
@@ -69,5 +72,12 @@ final class HeapSnappyCodecs implements CompressionCodecFactory {
 
     @Override
     public void release() {}
+
+    private static void check(int size, int expected) throws IOException {
+      if (size != expected) {
+        throw new IOException(
+            "Snappy page of " + size + " bytes where its header says " + expected);
+      }
+    }
   }
 }

@@ -1,0 +1,124 @@
+package org.torchbatch.spark.parquet;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.parquet.bytes.ByteBufferAllocator;
+
+/**
+ * Off-heap buffers for one file reader's column chunks and decompressed pages, taken from blocks
+ * the executor keeps from reader to reader. New Java arrays and new native memory are zeroed (by
+ * the JVM, or by the kernel on first touch); a kept block is not, and a direct buffer is read into
+ * with no staging copy. Every block a reader takes goes back when the reader says its row group is
+ * done, or at {@link #close}; the executor keeps at most {@link #KEPT_BYTES} of free blocks and
+ * frees the rest.
+ */
+final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
+  static final long KEPT_BYTES = 256L << 20;
+  private static final long BLOCK_ROUNDING = 1L << 20;
+  // free blocks by size; shared by the executor's readers
+  private static final TreeMap<Long, List<Long>> FREE = new TreeMap<>();
+  private static long freeBytes;
+
+  // lent blocks by address (a buffer may come back as a slice of itself), chunks apart from pages
+  private final Map<Long, long[]> chunks = new HashMap<>();
+  private final Map<Long, long[]> pages = new HashMap<>();
+
+  /** A direct buffer of {@code size} bytes for parquet-mr to read a column chunk into. */
+  @Override
+  public ByteBuffer allocate(int size) {
+    return lend(chunks, size);
+  }
+
+  /** Gives back a chunk's buffer; any other buffer is ignored. */
+  @Override
+  public void release(ByteBuffer buffer) {
+    giveBack(chunks, buffer);
+  }
+
+  /** A direct buffer of {@code size} bytes to decompress a page into. */
+  ByteBuffer page(int size) {
+    return lend(pages, size);
+  }
+
+  /** Gives back a page's buffer; any other buffer (array-backed, part of a chunk) is ignored. */
+  void releasePage(ByteBuffer buffer) {
+    giveBack(pages, buffer);
+  }
+
+  // synchronized: parquet-mr may read chunks on other threads
+  private synchronized ByteBuffer lend(Map<Long, long[]> lent, int size) {
+    long[] block = take(size);
+    lent.put(block[0], block);
+    return MemoryUtil.directBuffer(block[0], size);
+  }
+
+  private synchronized void giveBack(Map<Long, long[]> lent, ByteBuffer buffer) {
+    if (buffer.isDirect()) {
+      long[] block = lent.remove(MemoryUtil.getByteBufferAddress(buffer));
+      if (block != null) {
+        give(block);
+      }
+    }
+  }
+
+  @Override
+  public boolean isDirect() {
+    return true;
+  }
+
+  /** Gives back every buffer this reader still holds: its row group is done. */
+  synchronized void releaseAll() {
+    for (Map<Long, long[]> lent : List.of(chunks, pages)) {
+      for (long[] block : new ArrayList<>(lent.values())) {
+        give(block);
+      }
+      lent.clear();
+    }
+  }
+
+  /** Buffers lent and not given back, for tests. */
+  synchronized int lentCount() {
+    return chunks.size() + pages.size();
+  }
+
+  @Override
+  public void close() {
+    releaseAll();
+  }
+
+  /** Bytes of free blocks the executor keeps, for tests. */
+  static synchronized long keptBytes() {
+    return freeBytes;
+  }
+
+  /** {address, size} of a free block of at least {@code size} bytes, or of a new one. */
+  private static synchronized long[] take(int size) {
+    Map.Entry<Long, List<Long>> fit = FREE.ceilingEntry((long) size);
+    if (fit != null) {
+      long blockSize = fit.getKey();
+      List<Long> addresses = fit.getValue();
+      long address = addresses.remove(addresses.size() - 1);
+      if (addresses.isEmpty()) {
+        FREE.remove(blockSize);
+      }
+      freeBytes -= blockSize;
+      return new long[] {address, blockSize};
+    }
+    long blockSize = (size + BLOCK_ROUNDING - 1) / BLOCK_ROUNDING * BLOCK_ROUNDING;
+    return new long[] {MemoryUtil.allocateMemory(blockSize), blockSize};
+  }
+
+  private static synchronized void give(long[] block) {
+    if (freeBytes + block[1] > KEPT_BYTES) {
+      MemoryUtil.freeMemory(block[0]);
+      return;
+    }
+    FREE.computeIfAbsent(block[1], s -> new ArrayList<>()).add(block[0]);
+    freeBytes += block[1];
+  }
+}

@@ -1,0 +1,92 @@
+package org.torchbatch.spark.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.torchbatch.spark.SparkTestBase;
+
+/** Readers take their chunk and page buffers from blocks the executor keeps, and give all back. */
+class NativeBuffersTest extends SparkTestBase {
+  @TempDir Path dir;
+
+  @Test
+  void aBlockGivenBackIsLentAgain() {
+    try (NativeBuffers first = new NativeBuffers();
+        NativeBuffers second = new NativeBuffers()) {
+      ByteBuffer page = first.page(700_000);
+      long address = MemoryUtil.getByteBufferAddress(page);
+      assertThat(page.isDirect()).isTrue();
+      assertThat(page.capacity()).isEqualTo(700_000);
+      // a slice of it, as parquet-mr hands pages on, gives the block back too
+      first.releasePage(page.slice());
+      assertThat(first.lentCount()).isZero();
+
+      ByteBuffer again = second.page(600_000);
+      assertThat(MemoryUtil.getByteBufferAddress(again)).isEqualTo(address);
+      ByteBuffer chunk = second.allocate(3_000_000);
+      // a page's release never gives back a chunk, nor a buffer that was not lent
+      second.releasePage(chunk);
+      second.release(ByteBuffer.allocate(10));
+      assertThat(second.lentCount()).isEqualTo(2);
+    }
+    assertThat(NativeBuffers.keptBytes())
+        .isPositive()
+        .isLessThanOrEqualTo(NativeBuffers.KEPT_BYTES);
+  }
+
+  @Test
+  void aReaderGivesBackEveryBufferAtTheEndOfEachRowGroup() throws IOException {
+    Path folder = dir.resolve("snappy");
+    spark
+        .sql(
+            "SELECT transform(sequence(0, 63), i -> CAST(id * i AS FLOAT)) AS features"
+                + " FROM range(0, 20000, 1, 1)")
+        .write()
+        .option("parquet.block.size", "1000000")
+        .option("parquet.page.size", "100000")
+        .parquet(folder.toString());
+    Path file;
+    try (Stream<Path> files = Files.list(folder)) {
+      file = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    StructType required =
+        new StructType()
+            .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+    long rows = 0;
+    int mostLent = 0;
+    ParquetSplitBatches batches =
+        ParquetSplitBatches.open(
+            spark.sparkContext().hadoopConfiguration(),
+            new org.apache.hadoop.fs.Path(file.toString()),
+            0,
+            Files.size(file),
+            required,
+            new StructType(),
+            new GenericInternalRow(0),
+            4096);
+    try {
+      while (batches.hasNext()) {
+        rows += batches.next().numRows();
+        mostLent = Math.max(mostLent, batches.lentBuffers());
+      }
+    } finally {
+      batches.close();
+    }
+
+    assertThat(rows).isEqualTo(20000);
+    // the chunk and the page being read, not one buffer per page read
+    assertThat(mostLent).isBetween(1, 3);
+    assertThat(batches.lentBuffers()).isZero();
+  }
+}
