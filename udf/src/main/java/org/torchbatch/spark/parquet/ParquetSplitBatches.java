@@ -16,6 +16,7 @@ import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.crypto.ParquetCryptoRuntimeException;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetInputFormat;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
@@ -98,12 +99,14 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       int capacity)
       throws IOException {
     NativeBuffers buffers = new NativeBuffers();
-    var options =
+    var builder =
         HadoopReadOptions.builder(conf, path)
             .withRange(start, start + length)
-            .withAllocator(buffers)
-            .withCodecFactory(new SnappyPageCodecs(HadoopCodecs.newFactory(conf, 0), buffers))
-            .build();
+            .withCodecFactory(new SnappyPageCodecs(HadoopCodecs.newFactory(conf, 0), buffers));
+    if (!vectoredReads(conf, path)) {
+      builder.withAllocator(buffers);
+    }
+    var options = builder.build();
     ParquetFileReader reader;
     try {
       reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), options);
@@ -134,6 +137,22 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       buffers.close();
       throw e;
     }
+  }
+
+  /**
+   * Whether to leave column chunks to parquet-mr's vectored reads, which read a row group's ranges
+   * in parallel on object stores but only into heap buffers (parquet-mr turns them off for direct
+   * ones). HDFS and local files read the ranges one after another either way, so there the chunks
+   * go into kept off-heap blocks instead. {@code parquet.hadoop.vectored.io.enabled}, when set,
+   * decides.
+   */
+  static boolean vectoredReads(Configuration conf, Path path) {
+    String set = conf.get(ParquetInputFormat.HADOOP_VECTORED_IO_ENABLED);
+    if (set != null) {
+      return Boolean.parseBoolean(set);
+    }
+    String scheme = path.toUri().getScheme();
+    return !(scheme == null || scheme.equals("file") || scheme.equals("hdfs"));
   }
 
   private static List<ColumnLayout> layouts(ParquetFileReader reader, StructType required) {

@@ -45,6 +45,20 @@ class NativeBuffersTest extends SparkTestBase {
   }
 
   @Test
+  void objectStoresKeepVectoredReadsUnlessTheConfSaysOtherwise() {
+    var conf = new org.apache.hadoop.conf.Configuration(false);
+    assertThat(ParquetSplitBatches.vectoredReads(conf, new org.apache.hadoop.fs.Path("s3a://b/f")))
+        .isTrue();
+    assertThat(ParquetSplitBatches.vectoredReads(conf, new org.apache.hadoop.fs.Path("hdfs://n/f")))
+        .isFalse();
+    assertThat(ParquetSplitBatches.vectoredReads(conf, new org.apache.hadoop.fs.Path("file:/f")))
+        .isFalse();
+    conf.set("parquet.hadoop.vectored.io.enabled", "true");
+    assertThat(ParquetSplitBatches.vectoredReads(conf, new org.apache.hadoop.fs.Path("file:/f")))
+        .isTrue();
+  }
+
+  @Test
   void aReaderGivesBackEveryBufferAtTheEndOfEachRowGroup() throws IOException {
     Path folder = dir.resolve("snappy");
     spark
@@ -59,15 +73,34 @@ class NativeBuffersTest extends SparkTestBase {
     try (Stream<Path> files = Files.list(folder)) {
       file = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
     }
+    var blocks = read(spark.sparkContext().hadoopConfiguration(), file);
+    var conf = new org.apache.hadoop.conf.Configuration(spark.sparkContext().hadoopConfiguration());
+    conf.set("parquet.hadoop.vectored.io.enabled", "true");
+    var vectored = read(conf, file);
+
+    assertThat(blocks.rows()).isEqualTo(20000);
+    // the chunk and the page being read, not one buffer per page read
+    assertThat(blocks.mostLent()).isBetween(1, 3);
+    assertThat(blocks.lentAtEnd()).isZero();
+    // heap chunks, read as Spark's reader reads them, hold the same values
+    assertThat(vectored.mostLent()).isZero();
+    assertThat(vectored.rows()).isEqualTo(20000);
+    assertThat(vectored.sum()).isEqualTo(blocks.sum());
+  }
+
+  private record Read(long rows, double sum, int mostLent, int lentAtEnd) {}
+
+  private static Read read(org.apache.hadoop.conf.Configuration conf, Path file)
+      throws IOException {
     StructType required =
         new StructType()
             .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-
     long rows = 0;
+    double sum = 0;
     int mostLent = 0;
     ParquetSplitBatches batches =
         ParquetSplitBatches.open(
-            spark.sparkContext().hadoopConfiguration(),
+            conf,
             new org.apache.hadoop.fs.Path(file.toString()),
             0,
             Files.size(file),
@@ -77,16 +110,18 @@ class NativeBuffersTest extends SparkTestBase {
             4096);
     try {
       while (batches.hasNext()) {
-        rows += batches.next().numRows();
+        var batch = batches.next();
+        for (int r = 0; r < batch.numRows(); r++) {
+          for (float v : batch.column(0).getArray(r).toFloatArray()) {
+            sum += v;
+          }
+        }
+        rows += batch.numRows();
         mostLent = Math.max(mostLent, batches.lentBuffers());
       }
     } finally {
       batches.close();
     }
-
-    assertThat(rows).isEqualTo(20000);
-    // the chunk and the page being read, not one buffer per page read
-    assertThat(mostLent).isBetween(1, 3);
-    assertThat(batches.lentBuffers()).isZero();
+    return new Read(rows, sum, mostLent, batches.lentBuffers());
   }
 }
