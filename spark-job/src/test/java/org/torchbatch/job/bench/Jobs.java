@@ -40,15 +40,7 @@ final class Jobs {
 
   /** The same read + write as the job (its Parquet reader and writer too) with no model. */
   static void copy(SparkSession spark, String input, String output) {
-    spark
-        .read()
-        .format(TensorParquetFormat.Name())
-        .load(input)
-        .select("id", "features")
-        .write()
-        .format(TensorParquetFormat.Name())
-        .mode("overwrite")
-        .save(output);
+    rewrite(spark, input, output, "id", "features");
   }
 
   /**
@@ -56,11 +48,16 @@ final class Jobs {
    * model's (10 floats a row, taken from the input). What Spark alone costs the job.
    */
   static void sparkAlone(SparkSession spark, String input, String output) {
+    rewrite(spark, input, output, "id", "slice(features, 1, 10) AS prediction");
+  }
+
+  /** Reads {@code input} and writes {@code columns} of it, as the job reads and writes Parquet. */
+  private static void rewrite(SparkSession spark, String input, String output, String... columns) {
     spark
         .read()
         .format(TensorParquetFormat.Name())
         .load(input)
-        .selectExpr("id", "slice(features, 1, 10) AS prediction")
+        .selectExpr(columns)
         .write()
         .format(TensorParquetFormat.Name())
         .mode("overwrite")

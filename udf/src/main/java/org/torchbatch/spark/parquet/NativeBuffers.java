@@ -96,10 +96,13 @@ final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
     return freeBytes;
   }
 
-  /** {address, size} of a free block of at least {@code size} bytes, or of a new one. */
+  /**
+   * {address, size} of a free block of at least {@code size} bytes and at most twice that (a page
+   * must not hold on to a chunk's block), or of a new one.
+   */
   private static synchronized long[] take(int size) {
     Map.Entry<Long, List<Long>> fit = FREE.ceilingEntry((long) size);
-    if (fit != null) {
+    if (fit != null && fit.getKey() <= 2L * size + BLOCK_ROUNDING) {
       long blockSize = fit.getKey();
       List<Long> addresses = fit.getValue();
       long address = addresses.remove(addresses.size() - 1);
