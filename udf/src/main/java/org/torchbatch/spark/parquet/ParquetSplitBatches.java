@@ -99,6 +99,31 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       int capacity)
       throws IOException {
     NativeBuffers buffers = new NativeBuffers();
+    try {
+      ParquetSplitBatches batches =
+          open(conf, path, start, length, required, partitions, partitionValues, capacity, buffers);
+      if (batches == null) {
+        buffers.close();
+      }
+      return batches;
+    } catch (IOException | RuntimeException e) {
+      buffers.close();
+      throw e;
+    }
+  }
+
+  /** {@link #open}, its buffers from {@code buffers}, which the caller frees if this fails. */
+  private static ParquetSplitBatches open(
+      Configuration conf,
+      Path path,
+      long start,
+      long length,
+      StructType required,
+      StructType partitions,
+      InternalRow partitionValues,
+      int capacity,
+      NativeBuffers buffers)
+      throws IOException {
     var builder =
         HadoopReadOptions.builder(conf, path)
             .withRange(start, start + length)
@@ -106,22 +131,16 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
     if (!vectoredReads(conf, path)) {
       builder.withAllocator(buffers);
     }
-    var options = builder.build();
     ParquetFileReader reader;
     try {
-      reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), options);
+      reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), builder.build());
     } catch (ParquetCryptoRuntimeException e) {
-      buffers.close();
       return null;
-    } catch (IOException | RuntimeException e) {
-      buffers.close();
-      throw e;
     }
     try {
       List<ColumnLayout> layouts = layouts(reader, required);
       if (layouts == null) {
         reader.close();
-        buffers.close();
         return null;
       }
       List<Type> fields = new ArrayList<>();
@@ -134,7 +153,6 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
           path, reader, buffers, layouts, required, partitions, partitionValues, capacity);
     } catch (IOException | RuntimeException e) {
       reader.close();
-      buffers.close();
       throw e;
     }
   }
