@@ -1,6 +1,7 @@
 package org.torchbatch.runtime.bench;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.HostTensor;
@@ -19,27 +20,42 @@ public final class RawRuns {
     return new HostTensor(DType.FLOAT32, new long[] {batch, width}, buffer);
   }
 
-  /**
-   * Rows/s of {@code rows} rows through {@code runner} in batches of the input's first dimension,
-   * on a fresh thread as a Spark task would run it (libtorch keeps thread settings per OS thread).
-   */
+  /** Rows/s of {@code rows} rows through one runner; see {@link #rowsPerSecond(List, int)}. */
   public static double rowsPerSecond(ModelRunner runner, HostTensor input, int rows) {
-    long batch = input.shape()[0];
-    Thread worker =
-        new Thread(
-            () -> {
-              for (long done = 0; done < rows; done += batch) {
-                runner.run("forward", List.of(input)).close();
-              }
-            });
+    return rowsPerSecond(List.of(new Feed(runner, input)), rows);
+  }
+
+  /**
+   * Rows/s of {@code rows} rows shared out among the feeds, each runner on a fresh thread of its
+   * own as a Spark task runs it (libtorch keeps thread settings per OS thread), in batches of its
+   * input's first dimension, all at once.
+   */
+  public static double rowsPerSecond(List<Feed> feeds, int rows) {
+    List<Thread> workers = new ArrayList<>();
+    for (Feed feed : feeds) {
+      long share = rows / feeds.size();
+      long batch = feed.input().shape()[0];
+      workers.add(
+          new Thread(
+              () -> {
+                for (long done = 0; done < share; done += batch) {
+                  feed.runner().run("forward", List.of(feed.input())).close();
+                }
+              }));
+    }
     long begin = System.nanoTime();
-    worker.start();
+    workers.forEach(Thread::start);
     try {
-      worker.join();
+      for (Thread worker : workers) {
+        worker.join();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while measuring", e);
     }
     return rows / ((System.nanoTime() - begin) / 1e9);
   }
+
+  /** One runner and the input it is fed again and again. */
+  public record Feed(ModelRunner runner, HostTensor input) {}
 }

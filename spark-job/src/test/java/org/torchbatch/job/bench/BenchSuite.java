@@ -33,7 +33,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "torchbatch benchmarks")
 public final class BenchSuite implements Callable<Integer> {
-  private static final String RAW = "graph-runtime raw, mlp_small, batch 4096, 2 threads";
+  private static final String RAW =
+      "graph-runtime raw, mlp_small, batch 4096, 2 runners x 1 thread (the job's shape)";
+  private static final String RAW_SHARED =
+      "graph-runtime raw, mlp_small, batch 4096, 1 runner x 2 threads";
   private static final String SQL = "SQL predict, mlp_small, batch 4096, cached data";
   private static final String JOB = "job Parquet -> Parquet, mlp_small, batch 4096";
   private static final String JOB_SPARK_PARQUET =
@@ -156,13 +159,15 @@ public final class BenchSuite implements Callable<Integer> {
     long sqlPasses = Math.max(1, rows / sqlRows);
     Map<String, Measurement> measured;
     try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
-      ModelRunner runner = handle.newRunner(2);
+      List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096);
+      ModelRunner shared = handle.newRunner(2);
       HostTensor ready = RawRuns.readyTensor(4096, WIDE);
       System.out.println("Cases, side by side:");
       measured =
           new SideBySide()
               // raw over as many rows as the job, so both ride out the same noise
-              .add(RAW, rows, () -> RawRuns.rowsPerSecond(runner, ready, (int) rows))
+              .add(RAW, rows, () -> RawRuns.rowsPerSecond(taskShaped, (int) rows))
+              .add(RAW_SHARED, rows, () -> RawRuns.rowsPerSecond(shared, ready, (int) rows))
               .add(SQL, sqlPasses * sqlRows, () -> drainPasses(query("mlp", "wide"), sqlPasses))
               .add(
                   JOB,
@@ -202,7 +207,8 @@ public final class BenchSuite implements Callable<Integer> {
         ratio("batched SQL predict / per-row UDF (tiny_mlp)", measured, BATCHED, PER_ROW, 10));
     report.limit(limit(measured));
     Map<String, Long> caseRows = new LinkedHashMap<>();
-    for (String name : List.of(RAW, JOB, JOB_SPARK_PARQUET, SPARK_ALONE, READ, SPARK_READ)) {
+    for (String name :
+        List.of(RAW, RAW_SHARED, JOB, JOB_SPARK_PARQUET, SPARK_ALONE, READ, SPARK_READ)) {
       caseRows.put(name, rows);
     }
     caseRows.put(SQL, sqlPasses * sqlRows);
@@ -224,7 +230,7 @@ public final class BenchSuite implements Callable<Integer> {
     String wide = BenchData.parquet(spark, data, sweepRows, WIDE);
     String output = folder.resolve("job-output").toString();
     Map<String, Map<Integer, Double>> series = new LinkedHashMap<>();
-    String raw = "graph-runtime raw, 2 threads";
+    String raw = "graph-runtime raw, 2 runners x 1 thread";
     String sql = "SQL predict, cached data";
     String job = "job Parquet -> Parquet, " + sweepRows + " rows";
     for (String name : List.of(raw, sql, job)) {
@@ -232,14 +238,13 @@ public final class BenchSuite implements Callable<Integer> {
     }
     System.out.println("Batch sizes:");
     try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
-      ModelRunner runner = handle.newRunner(2);
       for (int batch : batchSizes) {
-        HostTensor ready = RawRuns.readyTensor(batch, WIDE);
+        List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, batch);
         String size = String.valueOf(batch);
         spark.conf().set("spark.torchbatch.model.mlp.batchSize", size);
         Map<String, Measurement> measured =
             new SideBySide()
-                .add(raw, sweepRows, () -> RawRuns.rowsPerSecond(runner, ready, (int) sweepRows))
+                .add(raw, sweepRows, () -> RawRuns.rowsPerSecond(taskShaped, (int) sweepRows))
                 .add(sql, sweepRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
                 .add(
                     job,
@@ -269,8 +274,15 @@ public final class BenchSuite implements Callable<Integer> {
         TINY_JOB,
         PhaseSplit.measure(spark, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output)));
     phases.put(NO_MODEL, PhaseSplit.measure(spark, () -> Jobs.copy(spark, narrow, output)));
+    double rawRate;
+    try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
+      rawRate = RawRuns.rowsPerSecond(taskShapedFeeds(handle, 4096), (int) (rows / 4));
+    }
+    // a runner of raw spends 2 / rate seconds per row in forward; the job's tasks, model / rows
+    double modelPerRow = phases.get(JOB).phases()[2] / rows;
     Charts.phases(folder.resolve("phases.png"), phases);
     report.phases(phases, "phases.png");
+    report.modelTimePerRow(modelPerRow, 2 / rawRate);
     report.write();
   }
 
@@ -318,6 +330,16 @@ public final class BenchSuite implements Callable<Integer> {
     }
   }
 
+  /**
+   * Raw in the job's shape on local[2]: two runners of one intra-op thread each, as two tasks of
+   * one CPU run the model, each with an input of its own.
+   */
+  private static List<RawRuns.Feed> taskShapedFeeds(ModelHandle handle, int batch) {
+    return List.of(
+        new RawRuns.Feed(handle.newRunner(1), RawRuns.readyTensor(batch, WIDE)),
+        new RawRuns.Feed(handle.newRunner(1), RawRuns.readyTensor(batch, WIDE)));
+  }
+
   private static String query(String model, String view) {
     return "SELECT id, predict('" + model + "', features) FROM " + view;
   }
@@ -338,7 +360,10 @@ public final class BenchSuite implements Callable<Integer> {
     double[] reached = new double[raw.length];
     double[] parquetGain = new double[raw.length];
     double[] readSpeedup = new double[raw.length];
+    double[] shared = measured.get(RAW_SHARED).rowsPerSecond();
+    double[] rawShapes = new double[raw.length];
     for (int r = 0; r < raw.length; r++) {
+      rawShapes[r] = raw[r] / shared[r];
       double limit = 1 / (1 / raw[r] + 1 / alone[r]);
       reachable[r] = limit / raw[r];
       reached[r] = job[r] / limit;
@@ -349,7 +374,8 @@ public final class BenchSuite implements Callable<Integer> {
         new Measurement(reachable),
         new Measurement(reached),
         new Measurement(parquetGain),
-        new Measurement(readSpeedup));
+        new Measurement(readSpeedup),
+        new Measurement(rawShapes));
   }
 
   private static Report.Ratio ratio(

@@ -23,7 +23,8 @@ final class Report {
       Measurement reachable,
       Measurement reached,
       Measurement parquetGain,
-      Measurement readSpeedup) {}
+      Measurement readSpeedup,
+      Measurement rawShapes) {}
 
   private final Path file;
   private final String head;
@@ -88,6 +89,30 @@ final class Report {
           line(row.toString());
         });
     image(chart);
+    line("");
+    line("Core-seconds with no task running, out of cores x wall:");
+    line("");
+    line("| job | " + String.join(" | ", PhaseSplit.IDLE) + " | cores x wall |");
+    line("|---" + "|---".repeat(PhaseSplit.IDLE.length + 1) + "|");
+    jobs.forEach(
+        (job, split) -> {
+          StringBuilder row = new StringBuilder("| " + job + " |");
+          double capacity = split.wallSeconds() * split.cores();
+          for (double seconds : split.idleCoreSeconds()) {
+            row.append(String.format(" %.1f (%.1f%%) |", seconds, 100 * seconds / capacity));
+          }
+          line(row.append(String.format(" %.1f |", capacity)).toString());
+        });
+  }
+
+  /** Whether the model itself runs slower inside the job than alone (caches, memory, the OS). */
+  void modelTimePerRow(double jobSeconds, double rawSeconds) {
+    line("");
+    line(
+        String.format(
+            "Time in the model's forward per row and task thread: %.2f us in the mlp_small job,"
+                + " %.2f us in raw (2 runners x 1 thread, run right after): job / raw %.3f.",
+            jobSeconds * 1e6, rawSeconds * 1e6, jobSeconds / rawSeconds));
   }
 
   void profile(CpuProfile profile, String collapsed) {
@@ -166,6 +191,10 @@ final class Report {
       all.append(
           row("job / the same job on Spark's Parquet reader and writer", limit.parquetGain()));
       all.append(row("read alone: torchbatch-parquet / Spark's reader", limit.readSpeedup()));
+      all.append(
+          row(
+              "raw: 2 runners x 1 thread / 1 runner x 2 threads (which shape is the limit)",
+              limit.rawShapes()));
     }
     Files.writeString(file, all.append(text));
   }
