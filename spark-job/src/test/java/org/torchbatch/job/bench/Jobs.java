@@ -1,5 +1,6 @@
 package org.torchbatch.job.bench;
 
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -38,21 +39,36 @@ final class Jobs {
     }
   }
 
-  /** The same read + write as the job (its Parquet reader and writer too) with no model. */
+  /**
+   * Spark's own read + write of the input with no model: a copy, read and written as the job does.
+   */
   static void copy(SparkSession spark, String input, String output) {
-    rewrite(spark, input, output, "id", "features");
+    rewrite(spark, input, output, Map.of(), "id", "features");
   }
 
   /**
-   * The mlp_small job's read + write with no model: the same input, and an output as wide as the
-   * model's (10 floats a row, taken from the input). What Spark alone costs the job.
+   * A predict job's read + write with no model: the same input, and an output as wide as the
+   * model's ({@code width} floats a row, taken from the input) written as the job writes it. What
+   * Spark's own read + write costs the job.
    */
-  static void sparkAlone(SparkSession spark, String input, String output) {
-    rewrite(spark, input, output, "id", "slice(features, 1, 10) AS prediction");
+  static void sparkAlone(SparkSession spark, String input, String output, int width) {
+    rewrite(
+        spark,
+        input,
+        output,
+        // the job writes a model's floats without a dictionary (PlainFloatColumns)
+        Map.of("parquet.enable.dictionary#prediction.list.element", "false"),
+        "id",
+        "slice(features, 1, " + width + ") AS prediction");
   }
 
   /** Reads {@code input} and writes {@code columns} of it, as the job reads and writes Parquet. */
-  private static void rewrite(SparkSession spark, String input, String output, String... columns) {
+  private static void rewrite(
+      SparkSession spark,
+      String input,
+      String output,
+      Map<String, String> options,
+      String... columns) {
     spark
         .read()
         .format(TensorParquetFormat.Name())
@@ -60,6 +76,7 @@ final class Jobs {
         .selectExpr(columns)
         .write()
         .format(TensorParquetFormat.Name())
+        .options(options)
         .mode("overwrite")
         .save(output);
   }
