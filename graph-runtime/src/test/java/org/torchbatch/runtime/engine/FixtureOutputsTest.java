@@ -35,7 +35,8 @@ class FixtureOutputsTest {
         "dtypes",
         "calls_unused",
         "shape_check",
-        "tiny_mlp"
+        "tiny_mlp",
+        "mlp_deep"
       })
   void matchesPyTorch(String fixture) {
     ExpectedCalls expected = ExpectedCalls.of(fixture);

@@ -86,13 +86,19 @@ public final class BenchSuite implements Callable<Integer> {
       description = "rows of each case per batch size")
   long sweepRows;
 
+  @Option(
+      names = "--heavier-rows",
+      defaultValue = "500000",
+      description = "rows of each case on the heavier model")
+  long heavierRows;
+
   @Option(names = "--repeats", defaultValue = "3", description = "rounds after a warm-up round")
   int repeats;
 
   @Option(
       names = "--only",
       split = ",",
-      defaultValue = "cases,batch,phases,profile,conversions,memory",
+      defaultValue = "cases,heavier,batch,phases,profile,conversions,memory",
       description = "sections to run: ${DEFAULT-VALUE}")
   Set<String> sections;
 
@@ -127,6 +133,9 @@ public final class BenchSuite implements Callable<Integer> {
     report = new Report(folder.resolve("report.md"), "torchbatch benchmarks", setup());
     if (sections.contains("cases")) {
       cases();
+    }
+    if (sections.contains("heavier")) {
+      heavier();
     }
     if (sections.contains("batch")) {
       batchSizes();
@@ -238,6 +247,42 @@ public final class BenchSuite implements Callable<Integer> {
     report.write();
     cachedWide.unpersist(true);
     cachedNarrow.unpersist(true);
+  }
+
+  /**
+   * Raw, the job and its read + write alone on mlp_deep, mlp_small's layers with ~6x the work a row
+   * on the same input: how job / raw moves when the model's share of the work grows.
+   */
+  private void heavier() throws Exception {
+    String wide = BenchData.parquet(spark, data, heavierRows, WIDE);
+    String output = folder.resolve("job-output").toString();
+    Path deep = Fixtures.archive("mlp_deep");
+    String raw = "graph-runtime raw, mlp_deep, batch 4096, 2 runners x 1 thread";
+    String job = "job Parquet -> Parquet, mlp_deep, batch 4096";
+    System.out.println("Heavier model:");
+    Map<String, Measurement> measured;
+    try (ModelHandle handle = ModelCache.shared().acquire(deep, DeviceSpec.CPU)) {
+      List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096);
+      measured =
+          new SideBySide()
+              .add(raw, heavierRows, () -> RawRuns.rowsPerSecond(taskShaped, (int) heavierRows))
+              .add(
+                  job,
+                  heavierRows,
+                  () -> Jobs.predict(deep.toString(), WIDE, wide, output, "--batch-size", "4096"))
+              .add(
+                  SPARK_ALONE, heavierRows, () -> Jobs.sparkAlone(spark, wide, output, MLP_OUTPUTS))
+              .run(repeats);
+    }
+    Map<String, Measurement> ratios = new LinkedHashMap<>();
+    ratios.put("job / raw (mlp_deep)", ratio("", measured, job, raw, 0).values());
+    Reach reach = reach(measured.get(raw), measured.get(SPARK_ALONE), measured.get(job));
+    ratios.put("job / raw if torchbatch cost nothing", reach.reachable());
+    ratios.put("job / that limit", reach.reached());
+    Map<String, Long> caseRows = new LinkedHashMap<>();
+    measured.keySet().forEach(name -> caseRows.put(name, heavierRows));
+    report.heavier(ratios, measured, caseRows);
+    report.write();
   }
 
   /** Raw, SQL predict on cached data and the job, side by side at each batch size. */
@@ -369,32 +414,44 @@ public final class BenchSuite implements Callable<Integer> {
    */
   private static Report.Limit limit(Map<String, Measurement> measured) {
     double[] raw = measured.get(RAW).rowsPerSecond();
-    double[] alone = measured.get(SPARK_ALONE).rowsPerSecond();
     double[] job = measured.get(JOB).rowsPerSecond();
     double[] sparkParquet = measured.get(JOB_SPARK_PARQUET).rowsPerSecond();
     double[] read = measured.get(READ).rowsPerSecond();
     double[] sparkRead = measured.get(SPARK_READ).rowsPerSecond();
-    double[] reachable = new double[raw.length];
-    double[] reached = new double[raw.length];
     double[] parquetGain = new double[raw.length];
     double[] readSpeedup = new double[raw.length];
     double[] shared = measured.get(RAW_SHARED).rowsPerSecond();
     double[] rawShapes = new double[raw.length];
     for (int r = 0; r < raw.length; r++) {
       rawShapes[r] = raw[r] / shared[r];
-      double limit = 1 / (1 / raw[r] + 1 / alone[r]);
-      reachable[r] = limit / raw[r];
-      reached[r] = job[r] / limit;
       parquetGain[r] = job[r] / sparkParquet[r];
       readSpeedup[r] = read[r] / sparkRead[r];
     }
+    Reach reach = reach(measured.get(RAW), measured.get(SPARK_ALONE), measured.get(JOB));
     return new Report.Limit(
-        new Measurement(reachable),
-        new Measurement(reached),
+        reach.reachable(),
+        reach.reached(),
         new Measurement(parquetGain),
         new Measurement(readSpeedup),
         new Measurement(rawShapes));
   }
+
+  /** Per round: the limit over raw ({@code reachable}), and the job over the limit. */
+  private static Reach reach(Measurement rawRates, Measurement aloneRates, Measurement jobRates) {
+    double[] raw = rawRates.rowsPerSecond();
+    double[] alone = aloneRates.rowsPerSecond();
+    double[] job = jobRates.rowsPerSecond();
+    double[] reachable = new double[raw.length];
+    double[] reached = new double[raw.length];
+    for (int r = 0; r < raw.length; r++) {
+      double limit = 1 / (1 / raw[r] + 1 / alone[r]);
+      reachable[r] = limit / raw[r];
+      reached[r] = job[r] / limit;
+    }
+    return new Reach(new Measurement(reachable), new Measurement(reached));
+  }
+
+  private record Reach(Measurement reachable, Measurement reached) {}
 
   private static Report.Ratio ratio(
       String name,

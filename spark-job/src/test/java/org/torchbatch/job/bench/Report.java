@@ -49,6 +49,10 @@ final class Report {
 
   void cases(Map<String, Measurement> measured, Map<String, Long> rows) {
     section("Cases (rows/s, median and min-max of the rounds)");
+    caseTable(measured, rows);
+  }
+
+  private void caseTable(Map<String, Measurement> measured, Map<String, Long> rows) {
     line("| case | rows per run | rows/s | min-max |");
     line("|---|---|---|---|");
     measured.forEach(
@@ -113,6 +117,17 @@ final class Report {
             "Time in the model's forward per row and task thread: %.2f us in the mlp_small job,"
                 + " %.2f us in raw (2 runners x 1 thread, run right after): job / raw %.3f.",
             jobSeconds * 1e6, rawSeconds * 1e6, jobSeconds / rawSeconds));
+  }
+
+  /** The job against raw on a heavier model, with the same read + write: ratios, then cases. */
+  void heavier(
+      Map<String, Measurement> ratios, Map<String, Measurement> cases, Map<String, Long> rows) {
+    section("A heavier model: mlp_deep (mlp_small's layers, ~6x the work a row, same input)");
+    line("| ratio | median | min-max |");
+    line("|---|---|---|");
+    ratios.forEach((name, values) -> text.append(row(name, values)));
+    line("");
+    caseTable(cases, rows);
   }
 
   void profile(CpuProfile profile, String collapsed) {
