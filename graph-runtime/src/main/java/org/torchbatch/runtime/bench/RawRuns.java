@@ -26,19 +26,21 @@ public final class RawRuns {
   }
 
   /**
-   * Rows/s of {@code rows} rows shared out among the feeds, each runner on a fresh thread of its
-   * own as a Spark task runs it (libtorch keeps thread settings per OS thread), in batches of its
-   * input's first dimension, all at once.
+   * Rows/s of about {@code rows} rows shared out among the feeds, each runner on a fresh thread of
+   * its own as a Spark task runs it (libtorch keeps thread settings per OS thread), in whole
+   * batches of its input's first dimension, all at once; the rate counts the rows the batches held.
    */
   public static double rowsPerSecond(List<Feed> feeds, int rows) {
     List<Thread> workers = new ArrayList<>();
+    long done = 0;
     for (Feed feed : feeds) {
-      long share = rows / feeds.size();
       long batch = feed.input().shape()[0];
+      long batches = Math.max(1, (rows / feeds.size() + batch - 1) / batch);
+      done += batches * batch;
       workers.add(
           new Thread(
               () -> {
-                for (long done = 0; done < share; done += batch) {
+                for (long b = 0; b < batches; b++) {
                   feed.runner().run("forward", List.of(feed.input())).close();
                 }
               }));
@@ -53,7 +55,7 @@ public final class RawRuns {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while measuring", e);
     }
-    return rows / ((System.nanoTime() - begin) / 1e9);
+    return done / ((System.nanoTime() - begin) / 1e9);
   }
 
   /** One runner and the input it is fed again and again. */

@@ -275,7 +275,7 @@ public final class BenchSuite implements Callable<Integer> {
               .run(repeats);
     }
     Map<String, Measurement> ratios = new LinkedHashMap<>();
-    ratios.put("job / raw (mlp_deep)", ratio("", measured, job, raw, 0).values());
+    ratios.put("job / raw (mlp_deep)", perRound(measured, job, raw));
     Reach reach = reach(measured.get(raw), measured.get(SPARK_ALONE), measured.get(job));
     ratios.put("job / raw if torchbatch cost nothing", reach.reachable());
     ratios.put("job / that limit", reach.reached());
@@ -342,7 +342,7 @@ public final class BenchSuite implements Callable<Integer> {
       rawRate = RawRuns.rowsPerSecond(taskShapedFeeds(handle, 4096), (int) (rows / 4));
     }
     // a runner of raw spends 2 / rate seconds per row in forward; the job's tasks, model / rows
-    double modelPerRow = phases.get(JOB).phases()[2] / rows;
+    double modelPerRow = phases.get(JOB).modelSeconds() / rows;
     Charts.phases(folder.resolve("phases.png"), phases);
     report.phases(phases, "phases.png");
     report.modelTimePerRow(modelPerRow, 2 / rawRate);
@@ -413,27 +413,13 @@ public final class BenchSuite implements Callable<Integer> {
    * 1 / (1 / raw + 1 / sparkAlone)}. Per round: that limit over raw, and the job over that limit.
    */
   private static Report.Limit limit(Map<String, Measurement> measured) {
-    double[] raw = measured.get(RAW).rowsPerSecond();
-    double[] job = measured.get(JOB).rowsPerSecond();
-    double[] sparkParquet = measured.get(JOB_SPARK_PARQUET).rowsPerSecond();
-    double[] read = measured.get(READ).rowsPerSecond();
-    double[] sparkRead = measured.get(SPARK_READ).rowsPerSecond();
-    double[] parquetGain = new double[raw.length];
-    double[] readSpeedup = new double[raw.length];
-    double[] shared = measured.get(RAW_SHARED).rowsPerSecond();
-    double[] rawShapes = new double[raw.length];
-    for (int r = 0; r < raw.length; r++) {
-      rawShapes[r] = raw[r] / shared[r];
-      parquetGain[r] = job[r] / sparkParquet[r];
-      readSpeedup[r] = read[r] / sparkRead[r];
-    }
     Reach reach = reach(measured.get(RAW), measured.get(SPARK_ALONE), measured.get(JOB));
     return new Report.Limit(
         reach.reachable(),
         reach.reached(),
-        new Measurement(parquetGain),
-        new Measurement(readSpeedup),
-        new Measurement(rawShapes));
+        perRound(measured, JOB, JOB_SPARK_PARQUET),
+        perRound(measured, READ, SPARK_READ),
+        perRound(measured, RAW, RAW_SHARED));
   }
 
   /** Per round: the limit over raw ({@code reachable}), and the job over the limit. */
@@ -459,13 +445,19 @@ public final class BenchSuite implements Callable<Integer> {
       String numerator,
       String denominator,
       double target) {
+    return new Report.Ratio(name, perRound(measured, numerator, denominator), target, ">=");
+  }
+
+  /** Round by round, {@code numerator}'s rows/s over {@code denominator}'s. */
+  private static Measurement perRound(
+      Map<String, Measurement> measured, String numerator, String denominator) {
     double[] top = measured.get(numerator).rowsPerSecond();
     double[] bottom = measured.get(denominator).rowsPerSecond();
     double[] rounds = new double[top.length];
     for (int r = 0; r < rounds.length; r++) {
       rounds[r] = top[r] / bottom[r];
     }
-    return new Report.Ratio(name, new Measurement(rounds), target, ">=");
+    return new Measurement(rounds);
   }
 
   private String setup() {

@@ -22,6 +22,10 @@ record PhaseSplit(double[] phases, double wallSeconds, int cores, double[] idleC
   static final String[] PHASES = {"read", "convert", "model", "convert back", "write + rest"};
   static final String[] IDLE = {"before tasks", "between tasks and tail", "after tasks"};
 
+  double modelSeconds() {
+    return phases[2];
+  }
+
   double taskSeconds() {
     return Arrays.stream(phases).sum();
   }
