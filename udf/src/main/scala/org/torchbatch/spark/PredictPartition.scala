@@ -10,7 +10,7 @@ import org.apache.spark.sql.catalyst.InternalRow
 import org.apache.spark.sql.catalyst.expressions.{Attribute, JoinedRow, UnsafeProjection}
 import org.apache.spark.sql.execution.metric.SQLMetric
 import org.apache.spark.sql.types.{StructField, StructType}
-import org.apache.spark.sql.vectorized.{ArrowColumnVector, ColumnarBatch, ColumnVector}
+import org.apache.spark.sql.vectorized.{ColumnarBatch, ColumnVector}
 
 /** What one task does for [[BatchPredictExec]]; serializable, built on the driver. */
 case class PredictPartition(
@@ -65,7 +65,7 @@ case class PredictPartition(
               val slice = root.slice(from, count)
               try runner.run(slice) finally slice.close()
             }
-          new ArrowColumnVector(result): ColumnVector
+          OutputColumn.of(result): ColumnVector
         }.toArray
         val batch = new ColumnarBatch(vectors, count)
         results = Some(batch)
@@ -172,7 +172,7 @@ case class PredictPartition(
       }
       inputs.foreach(_._3.finish())
       val vectors: Array[ColumnVector] = inputs.zip(runners).map { case ((_, root, _), runner) =>
-        new ArrowColumnVector(runner.run(root)): ColumnVector
+        OutputColumn.of(runner.run(root)): ColumnVector
       }.toArray
       val batch = new ColumnarBatch(vectors, buffered.size)
       current = Some(batch)
