@@ -17,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
 
 /**
- * Writes projected argument rows into a call's Arrow batch. Arrays of numbers (the usual feature
+ * Writes a call's arguments from rows into its Arrow batch. Arrays of numbers (the usual feature
  * column) go in with one memory copy per row; other types through Spark's ArrowWriter, which writes
  * element by element.
  */
@@ -28,14 +28,33 @@ abstract class ArgumentWriter {
 
   abstract void finish();
 
+  /** A writer of projected rows: the arguments in fields 0 to n - 1, in {@code schema}'s order. */
   static ArgumentWriter forRoot(VectorSchemaRoot root, StructType schema) {
+    if (!allNumberArrays(schema)) {
+      return new SparkWriter(ArrowWriter.create(root));
+    }
+    int[] ordinals = new int[schema.fields().length];
+    Arrays.setAll(ordinals, f -> f);
+    return new ArrayCopies(root, ordinals);
+  }
+
+  /**
+   * A writer that reads the arguments straight from UnsafeRows of the child, argument {@code f} in
+   * field {@code ordinals[f]}, so that no projection copies them first; null unless every argument
+   * is an array of numbers.
+   */
+  static ArgumentWriter fromFields(VectorSchemaRoot root, StructType schema, int[] ordinals) {
+    return allNumberArrays(schema) ? new ArrayCopies(root, ordinals.clone()) : null;
+  }
+
+  private static boolean allNumberArrays(StructType schema) {
     for (StructField field : schema.fields()) {
       if (!(field.dataType() instanceof ArrayType array
           && SparkColumns.width(array.elementType()) > 0)) {
-        return new SparkWriter(ArrowWriter.create(root));
+        return false;
       }
     }
-    return new ArrayCopies(root);
+    return true;
   }
 
   private static final class SparkWriter extends ArgumentWriter {
@@ -62,19 +81,21 @@ abstract class ArgumentWriter {
   }
 
   /**
-   * Every field an array of numbers: each row's values in one copy; the rare null elements are
-   * remembered and marked when the batch is finished.
+   * Every argument an array of numbers, read from an UnsafeRow's field: each row's values in one
+   * copy; the rare null elements are remembered and marked when the batch is finished.
    */
   private static final class ArrayCopies extends ArgumentWriter {
     private final VectorSchemaRoot root;
+    private final int[] ordinals;
     private final List<ListVector> lists = new ArrayList<>();
     private final List<int[]> nullElements = new ArrayList<>();
     private final int[] widths;
     private final int[] filled;
     private int rows;
 
-    ArrayCopies(VectorSchemaRoot root) {
+    ArrayCopies(VectorSchemaRoot root, int[] ordinals) {
       this.root = root;
+      this.ordinals = ordinals;
       for (FieldVector vector : root.getFieldVectors()) {
         lists.add((ListVector) vector);
       }
@@ -102,12 +123,12 @@ abstract class ArgumentWriter {
           list.reAlloc();
         }
         list.getOffsetBuffer().setInt((long) rows * ListVector.OFFSET_WIDTH, filled[f]);
-        if (row.isNullAt(f)) {
+        if (row.isNullAt(ordinals[f])) {
           BitVectorHelper.unsetBit(list.getValidityBuffer(), rows);
           continue;
         }
         BitVectorHelper.setBit(list.getValidityBuffer(), rows);
-        UnsafeArrayData array = (UnsafeArrayData) row.getArray(f);
+        UnsafeArrayData array = (UnsafeArrayData) row.getArray(ordinals[f]);
         int count = array.numElements();
         BaseFixedWidthVector values = (BaseFixedWidthVector) list.getDataVector();
         while (values.getValueCapacity() < filled[f] + count) {

@@ -4,10 +4,10 @@ import scala.collection.mutable.ArrayBuffer
 import scala.jdk.CollectionConverters._
 
 import org.apache.arrow.memory.BufferAllocator
-import org.apache.arrow.vector.{FieldVector, VectorSchemaRoot}
+import org.apache.arrow.vector.VectorSchemaRoot
 import org.apache.spark.TaskContext
 import org.apache.spark.sql.catalyst.InternalRow
-import org.apache.spark.sql.catalyst.expressions.{Attribute, JoinedRow, UnsafeProjection}
+import org.apache.spark.sql.catalyst.expressions.{Attribute, JoinedRow, UnsafeProjection, UnsafeRow}
 import org.apache.spark.sql.execution.metric.SQLMetric
 import org.apache.spark.sql.types.{StructField, StructType}
 import org.apache.spark.sql.vectorized.{ColumnarBatch, ColumnVector}
@@ -28,7 +28,7 @@ case class PredictPartition(
    * of the batch sized by the runners; other columns are read from the batch.
    */
   def processColumnar(batches: Iterator[ColumnarBatch]): Iterator[InternalRow] = {
-    val run = new TaskRun
+    val run = new TaskRun(childOutput)
     val columns = new SparkColumns(run.allocator)
     var inputs: Seq[VectorSchemaRoot] = Nil
     var results: Option[ColumnarBatch] = None
@@ -93,9 +93,10 @@ case class PredictPartition(
 
   /**
    * What both paths set up in a task: an allocator, one runner per predict call, the output
-   * projection; `onEnd` frees a path's own resources, then the runners, then the allocator.
+   * projection of rows laid out as `input` joined with the results; `onEnd` frees a path's own
+   * resources, then the runners, then the allocator.
    */
-  private class TaskRun {
+  private class TaskRun(input: Seq[Attribute]) {
     private val task = TaskContext.get()
     private val resources = new TaskResources(task)
     val allocator: BufferAllocator =
@@ -106,7 +107,7 @@ case class PredictPartition(
         call.model, hadoopConf.get(), allocator, resources.cpus, resources.gpus, metricsSink)
     }
     val project: UnsafeProjection =
-      UnsafeProjection.create(passthrough ++ resultAttrs, childOutput ++ resultAttrs)
+      UnsafeProjection.create(passthrough ++ resultAttrs, input ++ resultAttrs)
     val numOutputRows: SQLMetric = metrics("numOutputRows")
 
     def onEnd(release: => Unit): Unit = task.addTaskCompletionListener[Unit] { _ =>
@@ -119,17 +120,14 @@ case class PredictPartition(
   /** Rows for the next model call: the smallest any of the query's models asks for. */
   private def batchRows(runners: Seq[ModelBatchRunner]): Int = runners.map(_.batchRows()).min
 
+  /**
+   * The row path: each row's arguments are written to Arrow (straight from the child's row when
+   * they are columns of it), and only its `passthrough` columns are kept until the results come.
+   */
   def process(rows: Iterator[InternalRow]): Iterator[InternalRow] = {
-    val run = new TaskRun
-    val inputs = calls.map { call =>
-      val names = call.model.arguments().asScala.map(_.columns().get(0))
-      val schema = StructType(call.children.zip(names).map { case (e, name) =>
-        StructField(name, e.dataType, e.nullable)
-      })
-      val root = ArrowInputs.root(schema, timeZone, run.allocator)
-      (UnsafeProjection.create(call.children, childOutput), root, ArgumentWriter.forRoot(root, schema))
-    }
-    val batches = new Batches(rows, inputs, run.runners, run.allocator)
+    val run = new TaskRun(passthrough)
+    val inputs = calls.map(call => argumentInput(call, run.allocator))
+    val batches = new Batches(rows, keptColumns(), inputs, run.runners)
     run.onEnd {
       batches.close()
       inputs.foreach(_._2.close())
@@ -144,14 +142,54 @@ case class PredictPartition(
   }
 
   /**
-   * Groups input rows into batches: each row is copied (Spark reuses row objects), its arguments
+   * A call's Arrow batch, its writer, and what the writer is given of a child row: the row itself
+   * (as an UnsafeRow) when every argument is a column the writer copies in place, else the
+   * projected arguments.
+   */
+  private def argumentInput(call: PredictExpression, allocator: BufferAllocator)
+      : (InternalRow => InternalRow, VectorSchemaRoot, ArgumentWriter) = {
+    val names = call.model.arguments().asScala.map(_.columns().get(0))
+    val schema = StructType(call.children.zip(names).map { case (e, name) =>
+      StructField(name, e.dataType, e.nullable)
+    })
+    val root = ArrowInputs.root(schema, timeZone, allocator)
+    val ordinals = call.children.map {
+      case a: Attribute => childOutput.indexWhere(_.exprId == a.exprId)
+      case _ => -1
+    }
+    val inPlace =
+      if (ordinals.contains(-1)) null
+      else ArgumentWriter.fromFields(root, schema, ordinals.toArray)
+    if (inPlace != null) {
+      lazy val toUnsafe = UnsafeProjection.create(childOutput, childOutput)
+      val unsafe: InternalRow => InternalRow = {
+        case row: UnsafeRow => row
+        case row => toUnsafe(row)
+      }
+      (unsafe, root, inPlace)
+    } else {
+      val projection = UnsafeProjection.create(call.children, childOutput)
+      (row => projection(row), root, ArgumentWriter.forRoot(root, schema))
+    }
+  }
+
+  /** A copy of what the output needs of a row (Spark reuses row objects): its passthrough. */
+  private def keptColumns(): InternalRow => InternalRow =
+    if (passthrough.map(_.exprId) == childOutput.map(_.exprId)) _.copy()
+    else {
+      val projection = UnsafeProjection.create(passthrough, childOutput)
+      row => projection(row).copy()
+    }
+
+  /**
+   * Groups input rows into batches: what the output needs of each row is kept, its arguments
    * written to every call's Arrow batch; then each model runs once per batch.
    */
   private class Batches(
       rows: Iterator[InternalRow],
-      inputs: Seq[(UnsafeProjection, VectorSchemaRoot, ArgumentWriter)],
-      runners: Seq[ModelBatchRunner],
-      allocator: BufferAllocator) extends Iterator[(ArrayBuffer[InternalRow], ColumnarBatch)] {
+      keep: InternalRow => InternalRow,
+      inputs: Seq[(InternalRow => InternalRow, VectorSchemaRoot, ArgumentWriter)],
+      runners: Seq[ModelBatchRunner]) extends Iterator[(ArrayBuffer[InternalRow], ColumnarBatch)] {
     private var current: Option[ColumnarBatch] = None
 
     override def hasNext: Boolean = {
@@ -167,8 +205,8 @@ case class PredictPartition(
       inputs.foreach(_._3.reset())
       while (buffered.size < batchSize && rows.hasNext) {
         val row = rows.next()
-        buffered += row.copy()
-        inputs.foreach { case (projection, _, writer) => writer.write(projection(row)) }
+        buffered += keep(row)
+        inputs.foreach { case (arguments, _, writer) => writer.write(arguments(row)) }
       }
       inputs.foreach(_._3.finish())
       val vectors: Array[ColumnVector] = inputs.zip(runners).map { case ((_, root, _), runner) =>

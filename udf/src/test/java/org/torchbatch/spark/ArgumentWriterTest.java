@@ -64,6 +64,42 @@ class ArgumentWriterTest {
   }
 
   @Test
+  void argumentsAreReadInPlaceFromTheFieldsOfWiderRows() {
+    StructType wide =
+        new StructType()
+            .add("id", DataTypes.LongType, false)
+            .add("l", DataTypes.createArrayType(DataTypes.LongType, false), false)
+            .add("f", DataTypes.createArrayType(DataTypes.FloatType, true), true);
+    UnsafeProjection unsafe = UnsafeProjection.create(wide);
+    try (BufferAllocator allocator = new RootAllocator();
+        VectorSchemaRoot root = ArrowInputs.root(SCHEMA, "UTC", allocator)) {
+      ArgumentWriter writer = ArgumentWriter.fromFields(root, SCHEMA, new int[] {2, 1});
+      writer.reset();
+      writer.write(
+          unsafe.apply(
+              new GenericInternalRow(
+                  new Object[] {
+                    7L, longs(10, 11), new GenericArrayData(new Object[] {1f, null})
+                  })));
+      writer.write(unsafe.apply(new GenericInternalRow(new Object[] {8L, longs(), null})));
+      writer.finish();
+      assertThat(values((ListVector) root.getVector("f"), 0)).containsExactly(1f, null);
+      assertThat(root.getVector("f").isNull(1)).isTrue();
+      assertThat(values((ListVector) root.getVector("l"), 0)).containsExactly(10L, 11L);
+      assertThat(values((ListVector) root.getVector("l"), 1)).isEmpty();
+    }
+  }
+
+  @Test
+  void onlyArraysOfNumbersAreReadInPlace() {
+    StructType scalars = new StructType().add("d", DataTypes.DoubleType, false);
+    try (BufferAllocator allocator = new RootAllocator();
+        VectorSchemaRoot root = ArrowInputs.root(scalars, "UTC", allocator)) {
+      assertThat(ArgumentWriter.fromFields(root, scalars, new int[] {0})).isNull();
+    }
+  }
+
+  @Test
   void otherTypesGoThroughSparksWriter() {
     StructType scalars = new StructType().add("d", DataTypes.DoubleType, false);
     try (BufferAllocator allocator = new RootAllocator();
