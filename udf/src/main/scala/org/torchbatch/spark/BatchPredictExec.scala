@@ -5,6 +5,7 @@ import org.apache.spark.sql.catalyst.InternalRow
 import org.apache.spark.sql.catalyst.expressions.{Attribute, AttributeSet}
 import org.apache.spark.sql.execution.{SparkPlan, UnaryExecNode}
 import org.apache.spark.sql.execution.metric.{SQLMetric, SQLMetrics}
+import org.apache.spark.util.SerializableConfiguration
 
 /**
  * The one physical operator every front door runs through: buffers the child's rows, writes the
@@ -40,7 +41,9 @@ case class BatchPredictExec(
       (if (columnarInput) " input=columnar" else "")
 
   override protected def doExecute(): RDD[InternalRow] = {
-    val hadoopConf = new SerializableHadoopConf(sparkContext.hadoopConfiguration)
+    // broadcast, as Spark's file scans do: each executor fetches it once, not each task
+    val hadoopConf =
+      sparkContext.broadcast(new SerializableConfiguration(sparkContext.hadoopConfiguration))
     val timeZone = conf.sessionLocalTimeZone
     val partition =
       PredictPartition(calls, resultAttrs, child.output, passthrough, metrics, timeZone, hadoopConf)

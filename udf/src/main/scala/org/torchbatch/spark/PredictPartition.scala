@@ -6,11 +6,13 @@ import scala.jdk.CollectionConverters._
 import org.apache.arrow.memory.BufferAllocator
 import org.apache.arrow.vector.VectorSchemaRoot
 import org.apache.spark.TaskContext
+import org.apache.spark.broadcast.Broadcast
 import org.apache.spark.sql.catalyst.InternalRow
 import org.apache.spark.sql.catalyst.expressions.{Attribute, JoinedRow, UnsafeProjection, UnsafeRow}
 import org.apache.spark.sql.execution.metric.SQLMetric
 import org.apache.spark.sql.types.{StructField, StructType}
 import org.apache.spark.sql.vectorized.{ColumnarBatch, ColumnVector}
+import org.apache.spark.util.SerializableConfiguration
 
 /** What one task does for [[BatchPredictExec]]; serializable, built on the driver. */
 case class PredictPartition(
@@ -20,7 +22,7 @@ case class PredictPartition(
     passthrough: Seq[Attribute],
     metrics: Map[String, SQLMetric],
     timeZone: String,
-    hadoopConf: SerializableHadoopConf) {
+    hadoopConf: Broadcast[SerializableConfiguration]) {
 
   /**
    * The columnar path: argument columns of each input batch (e.g. one of the vectorized Parquet
@@ -104,7 +106,7 @@ case class PredictPartition(
     val metricsSink = new SqlBatchMetrics(metrics)
     val runners: Seq[ModelBatchRunner] = calls.map { call =>
       new ModelBatchRunner(
-        call.model, hadoopConf.get(), allocator, resources.cpus, resources.gpus, metricsSink)
+        call.model, hadoopConf.value.value, allocator, resources.cpus, resources.gpus, metricsSink)
     }
     val project: UnsafeProjection =
       UnsafeProjection.create(passthrough ++ resultAttrs, input ++ resultAttrs)
