@@ -148,17 +148,19 @@ public final class ModelBatchRunner implements AutoCloseable {
       long encoded = System.nanoTime();
       try (ModelOutputs outputs = runner.run(model.config().method(), batch.tensors())) {
         long ran = System.nanoTime();
-        sizer.ran(arguments.getRowCount(), ran - encoded);
         FieldVector result =
             model.structResult()
                 ? decoder.decodeStruct("prediction", outputs, batch.mask())
                 : decoder.decode(outputs, batch.mask()).get(0);
+        long decoded = System.nanoTime();
+        // what a call costs beyond the model is what bigger batches spread: auto sizes by it all
+        sizer.ran(arguments.getRowCount(), decoded - begin);
         metrics.batch(
             arguments.getRowCount(),
             batch.mask().rows() - batch.mask().modelRows(),
             ran - encoded,
             encoded - begin,
-            System.nanoTime() - ran);
+            decoded - ran);
         return result;
       }
     }

@@ -9,15 +9,20 @@ import org.torchbatch.runtime.TorchbatchException;
 
 /**
  * How many rows go to the model per call: a fixed number, or {@code auto}: starting small, the size
- * doubles while the model's rows/s (the fastest of five calls at a size, after one untimed call)
- * rises by at least 5% and then settles on the best size measured; a device out-of-memory error
- * halves it for good. Shared by the threads that run one model, so they learn together.
+ * doubles until two sizes in a row fail to beat the best rows/s so far by 5%, then settles on the
+ * smallest size within 5% of the best. A size's rows/s is that of its fastest call (as the caller
+ * times it: the model, and the conversions around it that bigger batches spread too) among at least
+ * five, and a quarter of a second, of calls after one untimed call: slower calls met a busy
+ * machine. A device out-of-memory error halves the size for good. Shared by the threads that run
+ * one model, so they learn together.
  */
 public final class BatchSizer {
   public static final String AUTO = "auto";
   static final int AUTO_START = 256;
   static final int SAMPLES_PER_SIZE = 5;
+  static final long MIN_NANOS_PER_SIZE = 250_000_000L;
   static final double MIN_GAIN = 1.05;
+  static final int SIZES_WITHOUT_GAIN = 2;
   private static final Logger LOG = LoggerFactory.getLogger(BatchSizer.class);
 
   private final String model;
@@ -27,7 +32,9 @@ public final class BatchSizer {
   private int max;
   private boolean settled;
   private int samples;
-  private double bestRate;
+  private long timedNanos;
+  private double fastest;
+  private int withoutGain;
   private int capped;
 
   private BatchSizer(String model, boolean auto, int size, int max) {
@@ -81,7 +88,7 @@ public final class BatchSizer {
     return settled;
   }
 
-  /** Reports one call of {@code rows} rows that took {@code nanos} inside the model. */
+  /** Reports one call of {@code rows} rows that took {@code nanos}. */
   public synchronized void ran(int rows, long nanos) {
     if (settled) {
       return;
@@ -90,7 +97,8 @@ public final class BatchSizer {
       // a partition's last batch says nothing; a run of short ones means the input (a
       // reader's batches) is smaller than the size asked for
       if (++capped >= SAMPLES_PER_SIZE) {
-        settle(rates.isEmpty() ? rows : best(), "input batches of " + rows + " rows cap the size");
+        settle(
+            rates.isEmpty() ? rows : chosen(), "input batches of " + rows + " rows cap the size");
       }
       return;
     }
@@ -99,18 +107,20 @@ public final class BatchSizer {
       // the first call at a size pays for allocations the next ones reuse: left out
       return;
     }
-    // the fastest call shows what the size can do; slower ones met a busy machine
-    bestRate = Math.max(bestRate, rows / (Math.max(1, nanos) / 1e9));
-    if (samples <= SAMPLES_PER_SIZE) {
+    fastest = Math.max(fastest, rows / (Math.max(1, nanos) / 1e9));
+    timedNanos += nanos;
+    if (samples <= SAMPLES_PER_SIZE || timedNanos < MIN_NANOS_PER_SIZE) {
       return;
     }
-    double rate = bestRate;
-    rates.put(size, rate);
-    boolean gained = rates.size() == 1 || rate >= rates.get(size / 2) * MIN_GAIN;
-    if (gained && size * 2 <= max) {
-      grow(size * 2);
+    double bestBefore = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    rates.put(size, fastest);
+    withoutGain = fastest >= bestBefore * MIN_GAIN ? 0 : withoutGain + 1;
+    if (size * 2 > max) {
+      settle(chosen(), "the maximum, " + max + " rows");
+    } else if (withoutGain >= SIZES_WITHOUT_GAIN) {
+      settle(chosen(), "no further gain");
     } else {
-      settle(best(), gained ? "the maximum, " + max + " rows" : "no further gain");
+      grow(size * 2);
     }
   }
 
@@ -150,12 +160,19 @@ public final class BatchSizer {
   private void grow(int next) {
     size = next;
     samples = 0;
-    bestRate = 0;
+    timedNanos = 0;
+    fastest = 0;
     capped = 0;
   }
 
-  private int best() {
-    return rates.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+  /** The smallest size measured within 5% of the best: bigger ones only cost memory. */
+  private int chosen() {
+    double best = rates.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    return rates.entrySet().stream()
+        .filter(rate -> rate.getValue() * MIN_GAIN >= best)
+        .findFirst()
+        .orElseThrow()
+        .getKey();
   }
 
   private void settle(int chosen, String why) {

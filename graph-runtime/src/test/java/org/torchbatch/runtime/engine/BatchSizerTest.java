@@ -10,7 +10,7 @@ import org.torchbatch.runtime.TorchbatchException;
 class BatchSizerTest {
   /** Feeds full batches whose model time follows {@code rowsPerSecond(size)} until it settles. */
   private static BatchSizer runUntilSettled(BatchSizer sizer, IntToDoubleFunction rowsPerSecond) {
-    for (int call = 0; call < 1000 && !sizer.settled(); call++) {
+    for (int call = 0; call < 100_000 && !sizer.settled(); call++) {
       int rows = sizer.rows();
       sizer.ran(rows, (long) (rows / rowsPerSecond.applyAsDouble(rows) * 1e9));
     }
@@ -26,13 +26,35 @@ class BatchSizerTest {
   }
 
   @Test
-  void autoGrowsWhileThroughputRisesThenSettles() {
+  void autoGrowsWhileThroughputRisesThenSettlesWhereItFlattens() {
     // rows/s rises steeply up to 2048 rows a call, then flattens out
     BatchSizer sizer =
         runUntilSettled(
             BatchSizer.of("m", "auto", 65536), rows -> 1000.0 * Math.min(rows, 2048) + rows);
     assertThat(sizer.settled()).isTrue();
+    assertThat(sizer.rows()).isEqualTo(2048);
+  }
+
+  @Test
+  void oneSlowSizeDoesNotEndTheSearch() {
+    // 512 rows met a busy machine (or a bad kernel choice); bigger sizes are faster again
+    BatchSizer sizer =
+        runUntilSettled(
+            BatchSizer.of("m", "auto", 65536),
+            rows -> rows == 512 ? 50_000.0 : 100.0 * Math.min(rows, 4096));
     assertThat(sizer.rows()).isEqualTo(4096);
+  }
+
+  @Test
+  void eachSizeIsTimedForAQuarterSecondAtLeast() {
+    BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
+    // 1 ms calls: the first and 249 more before the size is judged
+    for (int call = 0; call < 250; call++) {
+      sizer.ran(256, 1_000_000);
+    }
+    assertThat(sizer.rows()).isEqualTo(256);
+    sizer.ran(256, 1_000_000);
+    assertThat(sizer.rows()).isEqualTo(512);
   }
 
   @Test
@@ -52,7 +74,7 @@ class BatchSizerTest {
   @Test
   void smallInputBatchesCapTheSize() {
     BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
-    for (int call = 0; call < 20 && !sizer.settled(); call++) {
+    for (int call = 0; call < 10_000 && !sizer.settled(); call++) {
       int rows = Math.min(sizer.rows(), 300);
       sizer.ran(rows, rows * 1000L);
     }
