@@ -29,7 +29,7 @@ public final class JobSettings {
           "parquet-writer", "torchbatch",
           "output-format", "parquet",
           "mode", "error-if-exists",
-          "batch-size", "1024",
+          "batch-size", "auto",
           "device", "auto",
           "null-policy", "fail");
 

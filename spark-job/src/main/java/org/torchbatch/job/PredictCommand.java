@@ -98,7 +98,7 @@ public final class PredictCommand implements Callable<Integer> {
 
   @Option(
       names = "--batch-size",
-      description = "rows per model call, or auto to grow it while throughput rises (default 1024)")
+      description = "rows per model call, or auto to grow it while throughput rises (default auto)")
   String batchSize;
 
   @Option(names = "--device", description = "auto (default), cpu, cuda, cuda:N")

@@ -111,15 +111,14 @@ final class PredictJob {
     spark.conf().set(key + "method", settings.require("method"));
     String batchSize = batchSize();
     spark.conf().set(key + "batchSize", batchSize);
-    // reader batches as long as the longest model call, so one input batch feeds whole calls
-    int ceiling =
-        BatchSizer.isAuto(batchSize)
-            ? ModelConfig.DEFAULT_MAX_BATCH_SIZE
-            : Integer.parseInt(batchSize);
-    for (String reader : READER_BATCH_SIZES) {
-      if (!spark.conf().contains(reader)) {
-        spark.conf().set(reader, String.valueOf(ceiling));
-        setForThisRun.add(reader);
+    // a fixed size gets reader batches as long as a model call, so one input batch feeds whole
+    // calls; auto keeps Spark's (4096 rows), which cap its calls and keep wide rows' batches small
+    if (!BatchSizer.isAuto(batchSize)) {
+      for (String reader : READER_BATCH_SIZES) {
+        if (!spark.conf().contains(reader)) {
+          spark.conf().set(reader, batchSize);
+          setForThisRun.add(reader);
+        }
       }
     }
     spark.conf().set(key + "device", settings.require("device"));

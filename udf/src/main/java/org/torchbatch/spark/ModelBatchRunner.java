@@ -154,7 +154,7 @@ public final class ModelBatchRunner implements AutoCloseable {
                 : decoder.decode(outputs, batch.mask()).get(0);
         long decoded = System.nanoTime();
         // what a call costs beyond the model is what bigger batches spread: auto sizes by it all
-        sizer.ran(arguments.getRowCount(), decoded - begin);
+        sizer.ran(arguments.getRowCount(), decoded - begin, inputBytes(batch));
         metrics.batch(
             arguments.getRowCount(),
             batch.mask().rows() - batch.mask().modelRows(),
@@ -164,6 +164,10 @@ public final class ModelBatchRunner implements AutoCloseable {
         return result;
       }
     }
+  }
+
+  private static long inputBytes(EncodedBatch batch) {
+    return batch.tensors().stream().mapToLong(tensor -> tensor.data().remaining()).sum();
   }
 
   private TorchbatchException failure(String message, TorchbatchException cause) {

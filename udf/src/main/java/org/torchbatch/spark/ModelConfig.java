@@ -37,7 +37,7 @@ public record ModelConfig(
   public static final String PREFIX = "spark.torchbatch.model.";
   public static final String DEFAULT_MODEL = "spark.torchbatch.defaultModel";
   // the top of the plateau measured by scripts/bench (512-2048 rows) on a 2-core CPU for an MLP
-  public static final int DEFAULT_BATCH_SIZE = 1024;
+  public static final String DEFAULT_BATCH_SIZE = BatchSizer.AUTO;
   public static final int DEFAULT_MAX_BATCH_SIZE = 16384;
 
   /** Every model declared in this conf, by name. */
@@ -90,8 +90,7 @@ public record ModelConfig(
         path,
         conf.getOrDefault(key + "method", "forward"),
         BatchSizer.validate(
-            key + "batchSize",
-            conf.getOrDefault(key + "batchSize", String.valueOf(DEFAULT_BATCH_SIZE))),
+            key + "batchSize", conf.getOrDefault(key + "batchSize", DEFAULT_BATCH_SIZE)),
         positive(
             key + "maxBatchSize",
             conf.getOrDefault(key + "maxBatchSize", String.valueOf(DEFAULT_MAX_BATCH_SIZE))),

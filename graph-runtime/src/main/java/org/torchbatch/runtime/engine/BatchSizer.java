@@ -13,8 +13,9 @@ import org.torchbatch.runtime.TorchbatchException;
  * smallest size within 5% of the best. A size's rows/s is that of its fastest call (as the caller
  * times it: the model, and the conversions around it that bigger batches spread too) among at least
  * five, and a quarter of a second, of calls after one untimed call: slower calls met a busy
- * machine. A device out-of-memory error halves the size for good. Shared by the threads that run
- * one model, so they learn together.
+ * machine. It never grows past {@link #MAX_AUTO_BYTES} of input a call, so that wide rows (images)
+ * fit in memory. A device out-of-memory error halves the size for good. Shared by the threads that
+ * run one model, so they learn together.
  */
 public final class BatchSizer {
   public static final String AUTO = "auto";
@@ -23,6 +24,7 @@ public final class BatchSizer {
   static final long MIN_NANOS_PER_SIZE = 250_000_000L;
   static final double MIN_GAIN = 1.05;
   static final int SIZES_WITHOUT_GAIN = 2;
+  public static final long MAX_AUTO_BYTES = 64L << 20;
   private static final Logger LOG = LoggerFactory.getLogger(BatchSizer.class);
 
   private final String model;
@@ -88,17 +90,22 @@ public final class BatchSizer {
     return settled;
   }
 
-  /** Reports one call of {@code rows} rows that took {@code nanos}. */
-  public synchronized void ran(int rows, long nanos) {
+  /** Reports one call of {@code rows} rows and {@code inputBytes} that took {@code nanos}. */
+  public synchronized void ran(int rows, long nanos, long inputBytes) {
     if (settled) {
       return;
     }
+    long bytesPerRow = Math.max(1, inputBytes / Math.max(1, rows));
+    max = (int) Math.max(1, Math.min(max, MAX_AUTO_BYTES / bytesPerRow));
+    if (size > max) {
+      settle(max, "rows of " + bytesPerRow + " input bytes, " + (MAX_AUTO_BYTES >> 20) + " MiB");
+      return;
+    }
     if (rows < size) {
-      // a partition's last batch says nothing; a run of short ones means the input (a
-      // reader's batches) is smaller than the size asked for
-      if (++capped >= SAMPLES_PER_SIZE) {
-        settle(
-            rates.isEmpty() ? rows : chosen(), "input batches of " + rows + " rows cap the size");
+      // short calls (a partition's end, a small query) say nothing of the model; a run of calls
+      // between the last size and this one means the input (a reader's batches) caps the size
+      if (rows >= size / 2 && !rates.isEmpty() && ++capped >= SAMPLES_PER_SIZE) {
+        settle(chosen(), "input batches of " + rows + " rows cap the size");
       }
       return;
     }
@@ -115,12 +122,12 @@ public final class BatchSizer {
     double bestBefore = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
     rates.put(size, fastest);
     withoutGain = fastest >= bestBefore * MIN_GAIN ? 0 : withoutGain + 1;
-    if (size * 2 > max) {
+    if (size >= max) {
       settle(chosen(), "the maximum, " + max + " rows");
     } else if (withoutGain >= SIZES_WITHOUT_GAIN) {
       settle(chosen(), "no further gain");
     } else {
-      grow(size * 2);
+      grow(Math.min(size * 2, max));
     }
   }
 

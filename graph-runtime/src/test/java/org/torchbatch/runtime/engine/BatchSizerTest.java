@@ -8,11 +8,16 @@ import org.junit.jupiter.api.Test;
 import org.torchbatch.runtime.TorchbatchException;
 
 class BatchSizerTest {
-  /** Feeds full batches whose model time follows {@code rowsPerSecond(size)} until it settles. */
+  /** Feeds full batches whose call time follows {@code rowsPerSecond(size)} until it settles. */
   private static BatchSizer runUntilSettled(BatchSizer sizer, IntToDoubleFunction rowsPerSecond) {
+    return runUntilSettledWithRowBytes(sizer, 64, rowsPerSecond);
+  }
+
+  private static BatchSizer runUntilSettledWithRowBytes(
+      BatchSizer sizer, long rowBytes, IntToDoubleFunction rowsPerSecond) {
     for (int call = 0; call < 100_000 && !sizer.settled(); call++) {
       int rows = sizer.rows();
-      sizer.ran(rows, (long) (rows / rowsPerSecond.applyAsDouble(rows) * 1e9));
+      sizer.ran(rows, (long) (rows / rowsPerSecond.applyAsDouble(rows) * 1e9), rows * rowBytes);
     }
     return sizer;
   }
@@ -50,10 +55,10 @@ class BatchSizerTest {
     BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
     // 1 ms calls: the first and 249 more before the size is judged
     for (int call = 0; call < 250; call++) {
-      sizer.ran(256, 1_000_000);
+      sizer.ran(256, 1_000_000, 256 * 64L);
     }
     assertThat(sizer.rows()).isEqualTo(256);
-    sizer.ran(256, 1_000_000);
+    sizer.ran(256, 1_000_000, 256 * 64L);
     assertThat(sizer.rows()).isEqualTo(512);
   }
 
@@ -72,13 +77,38 @@ class BatchSizerTest {
   }
 
   @Test
+  void autoStaysWithinItsInputBytes() {
+    // 150,528 floats a row (a 224 x 224 RGB image): 111 rows fill the 64 MiB
+    long image = 3 * 224 * 224 * 4L;
+    BatchSizer sizer = BatchSizer.of("m", "auto", 16384);
+    sizer.ran(256, 1_000_000, 256 * image);
+    assertThat(sizer.settled()).isTrue();
+    assertThat(sizer.rows()).isEqualTo((int) (BatchSizer.MAX_AUTO_BYTES / image));
+    // 16 KiB rows: growth stops at the 4096 rows that fill it
+    BatchSizer wide =
+        runUntilSettledWithRowBytes(BatchSizer.of("m", "auto", 16384), 16384, rows -> rows * 10.0);
+    assertThat(wide.rows()).isEqualTo(4096);
+  }
+
+  @Test
   void smallInputBatchesCapTheSize() {
     BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
     for (int call = 0; call < 10_000 && !sizer.settled(); call++) {
       int rows = Math.min(sizer.rows(), 300);
-      sizer.ran(rows, rows * 1000L);
+      sizer.ran(rows, rows * 1000L, rows * 64L);
     }
     assertThat(sizer.settled()).isTrue();
+    assertThat(sizer.rows()).isEqualTo(256);
+  }
+
+  @Test
+  void smallInputsLeaveTheSizeAlone() {
+    // a small query (or a partition's end) first must not pin a 34-row size for later ones
+    BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
+    for (int call = 0; call < 100; call++) {
+      sizer.ran(34, 34_000, 34 * 64L);
+    }
+    assertThat(sizer.settled()).isFalse();
     assertThat(sizer.rows()).isEqualTo(256);
   }
 

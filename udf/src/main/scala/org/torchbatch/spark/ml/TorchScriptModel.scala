@@ -38,7 +38,7 @@ class TorchScriptModel(override val uid: String)
     "per argument, the tensor dtype such as float32 (empty takes what the archive implies)")
 
   setDefault(method -> "forward", outputCol -> "prediction", outputCols -> Array.empty[String],
-    batchSize -> ModelConfig.DEFAULT_BATCH_SIZE.toString, device -> "auto", nullPolicy -> "fail",
+    batchSize -> ModelConfig.DEFAULT_BATCH_SIZE, device -> "auto", nullPolicy -> "fail",
     shapes -> Array.empty[String], dtypes -> Array.empty[String])
 
   def setModelPath(value: String): this.type = set(modelPath, value)
