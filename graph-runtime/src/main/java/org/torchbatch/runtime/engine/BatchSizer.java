@@ -98,7 +98,8 @@ public final class BatchSizer {
     long bytesPerRow = Math.max(1, inputBytes / Math.max(1, rows));
     max = (int) Math.max(1, Math.min(max, MAX_AUTO_BYTES / bytesPerRow));
     if (size > max) {
-      settle(max, "rows of " + bytesPerRow + " input bytes, " + (MAX_AUTO_BYTES >> 20) + " MiB");
+      settle(
+          max, (MAX_AUTO_BYTES >> 20) + " MiB of input holds " + max + " rows of " + bytesPerRow);
       return;
     }
     if (rows < size) {
