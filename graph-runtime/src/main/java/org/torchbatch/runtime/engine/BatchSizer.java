@@ -10,7 +10,7 @@ import org.torchbatch.runtime.TorchbatchException;
 /**
  * How many rows go to the model per call: a fixed number, or {@code auto}: starting small, the size
  * doubles until two sizes in a row fail to beat the best rows/s so far by 5%, then settles on the
- * smallest size within 5% of the best. A size's rows/s is that of its fastest call (as the caller
+ * largest size within 5% of the best. A size's rows/s is that of its fastest call (as the caller
  * times it: the model, and the conversions around it that bigger batches spread too) among at least
  * five, and a quarter of a second, of calls after one untimed call: slower calls met a busy
  * machine. It never grows past {@link #MAX_AUTO_BYTES} of input a call, so that wide rows (images)
@@ -173,12 +173,15 @@ public final class BatchSizer {
     capped = 0;
   }
 
-  /** The smallest size measured within 5% of the best: bigger ones only cost memory. */
+  /**
+   * The largest size measured within 5% of the best: the calls' timing misses per-call work around
+   * them (slicing the input, the output's column), which bigger calls spread too.
+   */
   private int chosen() {
     double best = rates.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
     return rates.entrySet().stream()
         .filter(rate -> rate.getValue() * MIN_GAIN >= best)
-        .findFirst()
+        .reduce((smaller, larger) -> larger)
         .orElseThrow()
         .getKey();
   }

@@ -16,6 +16,7 @@ import org.torchbatch.bridge.bench.ConversionBenchmark;
 import org.torchbatch.runtime.HostTensor;
 import org.torchbatch.runtime.bench.Measurement;
 import org.torchbatch.runtime.bench.RawRuns;
+import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.runtime.engine.DeviceSpec;
 import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.engine.ModelHandle;
@@ -285,16 +286,21 @@ public final class BenchSuite implements Callable<Integer> {
     report.write();
   }
 
-  /** Raw, SQL predict on cached data and the job, side by side at each batch size. */
+  /**
+   * Raw, SQL predict on cached data and the job on mlp_small, and the tiny model's job, side by
+   * side at each batch size, then SQL and both jobs with the default, auto.
+   */
   private void batchSizes() throws Exception {
     Dataset<Row> cachedWide = BenchData.cached(spark, "wide", sweepRows, WIDE);
     String wide = BenchData.parquet(spark, data, sweepRows, WIDE);
+    String narrow = BenchData.parquet(spark, data, tinyRows, NARROW);
     String output = folder.resolve("job-output").toString();
     Map<String, Map<Integer, Double>> series = new LinkedHashMap<>();
     String raw = "graph-runtime raw, 2 runners x 1 thread";
     String sql = "SQL predict, cached data";
     String job = "job Parquet -> Parquet, " + sweepRows + " rows";
-    for (String name : List.of(raw, sql, job)) {
+    String tinyJob = "job Parquet -> Parquet, tiny_mlp, " + tinyRows + " rows";
+    for (String name : List.of(raw, sql, job, tinyJob)) {
       series.put(name, new LinkedHashMap<>());
     }
     System.out.println("Batch sizes:");
@@ -311,13 +317,30 @@ public final class BenchSuite implements Callable<Integer> {
                     job,
                     sweepRows,
                     () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", size))
+                .add(
+                    tinyJob,
+                    tinyRows,
+                    () ->
+                        Jobs.predict(tiny.toString(), NARROW, narrow, output, "--batch-size", size))
                 .run(repeats);
         measured.forEach((name, m) -> series.get(name).put(batch, m.median()));
       }
-      spark.conf().unset("spark.torchbatch.model.mlp.batchSize");
     }
-    Charts.throughputByBatch(folder.resolve("throughput-vs-batch.png"), series);
-    report.batchSizes(series, "throughput-vs-batch.png");
+    // each model learns its own size in the warm-up round, as an executor does on its first rows
+    spark.conf().set("spark.torchbatch.model.mlp.batchSize", BatchSizer.AUTO);
+    Map<String, Double> auto = new LinkedHashMap<>();
+    new SideBySide()
+        .add(sql, sweepRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
+        .add(job, sweepRows, () -> Jobs.predict(mlp.toString(), WIDE, wide, output))
+        .add(tinyJob, tinyRows, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
+        .run(repeats)
+        .forEach((name, m) -> auto.put(name, m.median()));
+    spark.conf().unset("spark.torchbatch.model.mlp.batchSize");
+    // the tiny job's rows/s would flatten the mlp_small lines: it is in the table only
+    Map<String, Map<Integer, Double>> charted = new LinkedHashMap<>(series);
+    charted.remove(tinyJob);
+    Charts.throughputByBatch(folder.resolve("throughput-vs-batch.png"), charted);
+    report.batchSizes(series, auto, "throughput-vs-batch.png");
     report.write();
     cachedWide.unpersist(true);
   }

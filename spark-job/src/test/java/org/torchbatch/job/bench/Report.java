@@ -63,7 +63,9 @@ final class Report {
                     name, rows.get(name), m.median(), m.min(), m.max())));
   }
 
-  void batchSizes(Map<String, Map<Integer, Double>> series, String chart) {
+  /** Rows/s by fixed batch size, then a row for {@code auto} (cases without one show "-"). */
+  void batchSizes(
+      Map<String, Map<Integer, Double>> series, Map<String, Double> auto, String chart) {
     section("Throughput vs batch size (rows/s, median)");
     List<String> names = List.copyOf(series.keySet());
     line("| batch | " + String.join(" | ", names) + " |");
@@ -75,6 +77,11 @@ final class Report {
       }
       line(row.toString());
     }
+    StringBuilder row = new StringBuilder("| auto (the default) |");
+    for (String name : names) {
+      row.append(auto.containsKey(name) ? String.format(" %,.0f |", auto.get(name)) : " - |");
+    }
+    line(row.toString());
     image(chart);
   }
 
