@@ -50,7 +50,7 @@ case class PredictPartition(
         val names = call.model.arguments().asScala.map(_.columns().get(0))
         val arguments = call.children.zip(names).zipWithIndex.map {
           case ((attribute: Attribute, name), a) =>
-            val column = input.column(childOutput.indexWhere(_.exprId == attribute.exprId))
+            val column = input.column(ordinal(attribute))
             columns.toArrow(argumentSlot(c, a), name, column, attribute.dataType, rows)
         }
         val root = new VectorSchemaRoot(arguments.asJava)
@@ -79,6 +79,9 @@ case class PredictPartition(
       }
     }
   }
+
+  /** Where `attribute` sits in the child's rows and batches. */
+  private def ordinal(attribute: Attribute): Int = childOutput.indexWhere(_.exprId == attribute.exprId)
 
   /** A number for argument `a` of call `c`, unique among the query's calls. */
   private def argumentSlot(c: Int, a: Int): Int = calls.take(c).map(_.children.size).sum + a
@@ -156,7 +159,7 @@ case class PredictPartition(
     })
     val root = ArrowInputs.root(schema, timeZone, allocator)
     val ordinals = call.children.map {
-      case a: Attribute => childOutput.indexWhere(_.exprId == a.exprId)
+      case a: Attribute => ordinal(a)
       case _ => -1
     }
     val inPlace =

@@ -120,7 +120,7 @@ public final class BatchSizer {
     if (samples <= SAMPLES_PER_SIZE || timedNanos < MIN_NANOS_PER_SIZE) {
       return;
     }
-    double bestBefore = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    double bestBefore = rates.isEmpty() ? 0 : bestRate();
     rates.put(size, fastest);
     withoutGain = fastest >= bestBefore * MIN_GAIN ? 0 : withoutGain + 1;
     if (size >= max) {
@@ -173,12 +173,16 @@ public final class BatchSizer {
     capped = 0;
   }
 
+  private double bestRate() {
+    return rates.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+  }
+
   /**
    * The largest size measured within 5% of the best: the calls' timing misses per-call work around
    * them (slicing the input, the output's column), which bigger calls spread too.
    */
   private int chosen() {
-    double best = rates.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    double best = bestRate();
     return rates.entrySet().stream()
         .filter(rate -> rate.getValue() * MIN_GAIN >= best)
         .reduce((smaller, larger) -> larger)
