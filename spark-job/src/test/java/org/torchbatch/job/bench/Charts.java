@@ -46,7 +46,7 @@ final class Charts {
     ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
   }
 
-  /** A stacked bar per job: seconds of task time in each phase. */
+  /** A stacked bar per case: seconds of task time in each phase. */
   static void phases(Path file, Map<String, PhaseSplit> jobs) throws IOException {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     jobs.forEach(
@@ -59,7 +59,7 @@ final class Charts {
     JFreeChart chart =
         ChartFactory.createStackedBarChart(
             "Where the task time goes",
-            "job",
+            "case",
             "task seconds (both cores)",
             data,
             PlotOrientation.HORIZONTAL,

@@ -30,6 +30,19 @@ record PhaseSplit(double[] phases, double wallSeconds, int cores, double[] idleC
     return Arrays.stream(phases).sum();
   }
 
+  /** This split and {@code other}'s added up: several queries measured one by one. */
+  PhaseSplit plus(PhaseSplit other) {
+    double[] idle = idleCoreSeconds.clone();
+    double[] sum = phases.clone();
+    for (int i = 0; i < sum.length; i++) {
+      sum[i] += other.phases[i];
+    }
+    for (int i = 0; i < idle.length; i++) {
+      idle[i] += other.idleCoreSeconds[i];
+    }
+    return new PhaseSplit(sum, wallSeconds + other.wallSeconds, cores, idle);
+  }
+
   static PhaseSplit measure(SparkSession spark, Runnable job) throws Exception {
     Listener listener = new Listener();
     spark.sparkContext().addSparkListener(listener);

@@ -86,8 +86,8 @@ final class Report {
   }
 
   void phases(Map<String, PhaseSplit> jobs, String chart) {
-    section("Where the time goes (one more run of each job; seconds of task time on both cores)");
-    line("| job | " + String.join(" | ", PhaseSplit.PHASES) + " | task time | wall |");
+    section("Where the time goes (one more run of each case; seconds of task time on both cores)");
+    line("| case | " + String.join(" | ", PhaseSplit.PHASES) + " | task time | wall |");
     line("|---" + "|---".repeat(PhaseSplit.PHASES.length + 2) + "|");
     jobs.forEach(
         (job, split) -> {
@@ -103,7 +103,7 @@ final class Report {
     line("");
     line("Core-seconds with no task running, out of cores x wall:");
     line("");
-    line("| job | " + String.join(" | ", PhaseSplit.IDLE) + " | cores x wall |");
+    line("| case | " + String.join(" | ", PhaseSplit.IDLE) + " | cores x wall |");
     line("|---" + "|---".repeat(PhaseSplit.IDLE.length + 1) + "|");
     jobs.forEach(
         (job, split) -> {
@@ -116,14 +116,20 @@ final class Report {
         });
   }
 
-  /** Whether the model itself runs slower inside the job than alone (caches, memory, the OS). */
-  void modelTimePerRow(double jobSeconds, double rawSeconds) {
+  /** Whether the model itself runs slower inside Spark's tasks than alone (caches, memory). */
+  void modelTimePerRow(Map<String, Double> taskSeconds, double rawSeconds) {
     line("");
     line(
         String.format(
-            "Time in the model's forward per row and task thread: %.2f us in the mlp_small job,"
-                + " %.2f us in raw (2 runners x 1 thread, run right after): job / raw %.3f.",
-            jobSeconds * 1e6, rawSeconds * 1e6, jobSeconds / rawSeconds));
+            "Time in the model's forward per row and task thread, against %.2f us in raw"
+                + " (2 runners x 1 thread, run right after):",
+            rawSeconds * 1e6));
+    line("");
+    taskSeconds.forEach(
+        (where, seconds) ->
+            line(
+                String.format(
+                    "- %s: %.2f us, / raw %.3f", where, seconds * 1e6, seconds / rawSeconds)));
   }
 
   /** The job against raw on a heavier model, with the same read + write: ratios, then cases. */
