@@ -50,6 +50,26 @@ final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
     giveBack(pages, buffer);
   }
 
+  /** Pages' buffers as parquet-mr's allocator interface, for a page staged before it is read. */
+  ByteBufferAllocator pageAllocator() {
+    return new ByteBufferAllocator() {
+      @Override
+      public ByteBuffer allocate(int size) {
+        return page(size);
+      }
+
+      @Override
+      public void release(ByteBuffer buffer) {
+        releasePage(buffer);
+      }
+
+      @Override
+      public boolean isDirect() {
+        return true;
+      }
+    };
+  }
+
   // synchronized: parquet-mr may read chunks on other threads
   private synchronized ByteBuffer lend(Map<Long, long[]> lent, int size) {
     long[] block = take(size);

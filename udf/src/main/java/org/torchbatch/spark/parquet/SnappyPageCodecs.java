@@ -2,6 +2,7 @@ package org.torchbatch.spark.parquet;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.apache.parquet.bytes.ByteBufferReleaser;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -9,8 +10,8 @@ import org.xerial.snappy.Snappy;
 
 /**
  * parquet-mr's codecs, except that a Snappy page is decompressed in one step from the chunk's bytes
- * into the page's buffer (off the heap, from the reader's {@link NativeBuffers}, when the chunk
- * is): parquet-mr's own Snappy path streams each page through two direct buffers and back.
+ * into the page's buffer, off the heap in the reader's {@link NativeBuffers}: parquet-mr's own
+ * Snappy path streams each page through two direct buffers and back.
  */
 final class SnappyPageCodecs implements CompressionCodecFactory {
   private final CompressionCodecFactory others;
@@ -39,34 +40,23 @@ final class SnappyPageCodecs implements CompressionCodecFactory {
   private record SnappyPages(NativeBuffers buffers) implements BytesInputDecompressor {
     @Override
     public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
-      ByteBuffer compressed = bytes.toByteBuffer();
-      if (compressed.isDirect()) {
+      // a page that spans two of the chunk's read buffers is staged in one block of ours, not
+      // copied into a new Java array (which the JVM zeroes first)
+      try (ByteBufferReleaser staging = new ByteBufferReleaser(buffers.pageAllocator())) {
+        ByteBuffer compressed = bytes.toByteBuffer(staging);
         ByteBuffer page = buffers.page(uncompressedSize);
         check(Snappy.uncompress(compressed, page), uncompressedSize);
         return BytesInput.from(page);
       }
-      byte[] page = new byte[uncompressedSize];
-      if (compressed.hasArray()) {
-        int from = compressed.arrayOffset() + compressed.position();
-        check(
-            Snappy.uncompress(compressed.array(), from, compressed.remaining(), page, 0),
-            page.length);
-      } else {
-        byte[] copy = new byte[compressed.remaining()];
-        compressed.get(copy);
-        check(Snappy.uncompress(copy, 0, copy.length, page, 0), page.length);
-      }
-      return BytesInput.from(page);
     }
 
     @Override
     public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int size)
         throws IOException {
-      ByteBuffer in = input.duplicate();
-      in.limit(in.position() + compressedSize);
-      byte[] copy = new byte[compressedSize];
-      in.get(copy);
-      byte[] page = decompress(BytesInput.from(copy), size).toByteArray();
+      byte[] compressed = new byte[compressedSize];
+      input.duplicate().get(compressed);
+      byte[] page = new byte[size];
+      check(Snappy.uncompress(compressed, 0, compressedSize, page, 0), size);
       output.put(page);
     }
 

@@ -88,6 +88,28 @@ class TensorParquetFormatTest extends SparkTestBase {
     assertSameAsSpark(path, "key", "features");
   }
 
+  @Test
+  void snappyPagesSpanningTheReadersBuffers() throws IOException {
+    Dataset<Row> data =
+        spark.sql(
+            "SELECT id, transform(sequence(0, 63), i -> CAST(id * 64 + i AS FLOAT)) AS features"
+                + " FROM range(0, 4000)");
+    Path path =
+        write(
+            data,
+            Map.of(
+                "compression", "snappy",
+                "parquet.page.size", "4096",
+                "parquet.enable.dictionary", "false"));
+    // a chunk read into 10 KB buffers: most of its 4 KB pages start in one and end in the next
+    spark.sparkContext().hadoopConfiguration().set("parquet.read.allocation.size", "10000");
+    try {
+      assertSameAsSpark(path, "id", "features");
+    } finally {
+      spark.sparkContext().hadoopConfiguration().unset("parquet.read.allocation.size");
+    }
+  }
+
   /** Seeded shapes: nulls, lengths, repeats and page, row group and dictionary settings vary. */
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 4, 5, 6})
