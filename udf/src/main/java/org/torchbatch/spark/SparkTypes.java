@@ -31,8 +31,10 @@ final class SparkTypes {
 
   static DataType outputType(OutputField field) {
     DataType type = leafType(field.dtype());
+    // a tensor has no missing elements: only a whole row's prediction can be null, so projections
+    // and writers skip a null check per element
     for (int i = 0; i < field.rowShape().length; i++) {
-      type = DataTypes.createArrayType(type, true);
+      type = DataTypes.createArrayType(type, false);
     }
     return type;
   }

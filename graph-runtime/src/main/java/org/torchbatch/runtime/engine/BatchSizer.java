@@ -1,5 +1,6 @@
 package org.torchbatch.runtime.engine;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,12 +11,13 @@ import org.torchbatch.runtime.TorchbatchException;
 /**
  * How many rows go to the model per call: a fixed number, or {@code auto}: starting small, the size
  * doubles until two sizes in a row fail to beat the best rows/s so far by 5%, then settles on the
- * largest size within 5% of the best. A size's rows/s is that of its fastest call (as the caller
- * times it: the model, and the conversions around it that bigger batches spread too) among at least
- * five, and a quarter of a second, of calls after one untimed call: slower calls met a busy
- * machine. It never grows past {@link #MAX_AUTO_BYTES} of input a call, so that wide rows (images)
- * fit in memory. A device out-of-memory error halves the size for good. Shared by the threads that
- * run one model, so they learn together.
+ * largest size within 5% of the best. A size's rows/s is the median of its calls' (as the caller
+ * times them: the model, and the conversions around it that bigger batches spread too) over at
+ * least five calls and a quarter of a second after one untimed call: unlike the fastest call, the
+ * median is not lifted by the many more calls a small size makes in that time, and calls that met a
+ * busy machine do not move it. It never grows past {@link #MAX_AUTO_BYTES} of input a call, so that
+ * wide rows (images) fit in memory. A device out-of-memory error halves the size for good. Shared
+ * by the threads that run one model, so they learn together.
  */
 public final class BatchSizer {
   public static final String AUTO = "auto";
@@ -35,7 +37,8 @@ public final class BatchSizer {
   private boolean settled;
   private int samples;
   private long timedNanos;
-  private double fastest;
+  private double[] callRates = new double[64];
+  private int timedCalls;
   private int withoutGain;
   private int capped;
 
@@ -115,14 +118,18 @@ public final class BatchSizer {
       // the first call at a size pays for allocations the next ones reuse: left out
       return;
     }
-    fastest = Math.max(fastest, rows / (Math.max(1, nanos) / 1e9));
+    if (timedCalls == callRates.length) {
+      callRates = Arrays.copyOf(callRates, 2 * timedCalls);
+    }
+    callRates[timedCalls++] = rows / (Math.max(1, nanos) / 1e9);
     timedNanos += nanos;
     if (samples <= SAMPLES_PER_SIZE || timedNanos < MIN_NANOS_PER_SIZE) {
       return;
     }
     double bestBefore = rates.isEmpty() ? 0 : bestRate();
-    rates.put(size, fastest);
-    withoutGain = fastest >= bestBefore * MIN_GAIN ? 0 : withoutGain + 1;
+    double rate = medianCallRate();
+    rates.put(size, rate);
+    withoutGain = rate >= bestBefore * MIN_GAIN ? 0 : withoutGain + 1;
     if (size >= max) {
       settle(chosen(), "the maximum, " + max + " rows");
     } else if (withoutGain >= SIZES_WITHOUT_GAIN) {
@@ -169,8 +176,14 @@ public final class BatchSizer {
     size = next;
     samples = 0;
     timedNanos = 0;
-    fastest = 0;
+    timedCalls = 0;
     capped = 0;
+  }
+
+  private double medianCallRate() {
+    double[] sorted = Arrays.copyOf(callRates, timedCalls);
+    Arrays.sort(sorted);
+    return sorted[timedCalls / 2];
   }
 
   private double bestRate() {

@@ -51,6 +51,19 @@ class BatchSizerTest {
   }
 
   @Test
+  void aFewLuckyCallsDoNotPinASmallSize() {
+    // rows/s peaks at 4096 rows a call; one call in ten at 512 rows runs 10x as fast as the rest
+    // (the fastest call would make 512 the best size)
+    BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
+    for (int call = 0; call < 100_000 && !sizer.settled(); call++) {
+      int rows = sizer.rows();
+      double rate = 100.0 * (rows <= 4096 ? rows : 2048) * (rows == 512 && call % 10 == 0 ? 10 : 1);
+      sizer.ran(rows, (long) (rows / rate * 1e9), rows * 64L);
+    }
+    assertThat(sizer.rows()).isEqualTo(4096);
+  }
+
+  @Test
   void eachSizeIsTimedForAQuarterSecondAtLeast() {
     BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
     // 1 ms calls: the first and 249 more before the size is judged

@@ -170,8 +170,7 @@ public final class BenchSuite implements Callable<Integer> {
     // the targets compare mlp_small at batch 4096 everywhere; the sweep shows other sizes
     spark.conf().set("spark.torchbatch.model.mlp.batchSize", "4096");
     String output = folder.resolve("job-output").toString();
-    // the cached table is read several times, so SQL runs about as long as raw and the job
-    long sqlPasses = Math.max(1, rows / sqlRows);
+    long sqlPasses = sqlPasses();
     Map<String, Measurement> measured;
     try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
       List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096);
@@ -359,9 +358,10 @@ public final class BenchSuite implements Callable<Integer> {
         PhaseSplit.measure(
             spark, () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", "4096")));
     // one query at a time, so that the time between queries counts as before their tasks
-    PhaseSplit sql = PhaseSplit.measure(spark, () -> Jobs.drain(spark.sql(query("mlp", "wide"))));
-    for (long pass = 1; pass < Math.max(1, rows / sqlRows); pass++) {
-      sql = sql.plus(PhaseSplit.measure(spark, () -> Jobs.drain(spark.sql(query("mlp", "wide")))));
+    PhaseSplit sql = null;
+    for (long pass = 0; pass < sqlPasses(); pass++) {
+      PhaseSplit one = PhaseSplit.measure(spark, () -> Jobs.drain(spark.sql(query("mlp", "wide"))));
+      sql = sql == null ? one : sql.plus(one);
     }
     phases.put(SQL, sql);
     cachedWide.unpersist(true);
@@ -380,7 +380,7 @@ public final class BenchSuite implements Callable<Integer> {
     modelPerRow.put("the mlp_small job", phases.get(JOB).modelSeconds() / rows);
     modelPerRow.put(
         "SQL predict on cached mlp_small rows",
-        phases.get(SQL).modelSeconds() / (Math.max(1, rows / sqlRows) * sqlRows));
+        phases.get(SQL).modelSeconds() / (sqlPasses() * sqlRows));
     Charts.phases(folder.resolve("phases.png"), phases);
     report.phases(phases, "phases.png");
     report.modelTimePerRow(modelPerRow, 2 / rawRate);
@@ -439,6 +439,11 @@ public final class BenchSuite implements Callable<Integer> {
     return List.of(
         new RawRuns.Feed(handle.newRunner(1), RawRuns.readyTensor(batch, WIDE)),
         new RawRuns.Feed(handle.newRunner(1), RawRuns.readyTensor(batch, WIDE)));
+  }
+
+  /** The cached table is read several times, so SQL runs about as long as raw and the job. */
+  private long sqlPasses() {
+    return Math.max(1, rows / sqlRows);
   }
 
   private static String query(String model, String view) {

@@ -32,15 +32,19 @@ record PhaseSplit(double[] phases, double wallSeconds, int cores, double[] idleC
 
   /** This split and {@code other}'s added up: several queries measured one by one. */
   PhaseSplit plus(PhaseSplit other) {
-    double[] idle = idleCoreSeconds.clone();
-    double[] sum = phases.clone();
+    return new PhaseSplit(
+        sum(phases, other.phases),
+        wallSeconds + other.wallSeconds,
+        cores,
+        sum(idleCoreSeconds, other.idleCoreSeconds));
+  }
+
+  private static double[] sum(double[] a, double[] b) {
+    double[] sum = a.clone();
     for (int i = 0; i < sum.length; i++) {
-      sum[i] += other.phases[i];
+      sum[i] += b[i];
     }
-    for (int i = 0; i < idle.length; i++) {
-      idle[i] += other.idleCoreSeconds[i];
-    }
-    return new PhaseSplit(sum, wallSeconds + other.wallSeconds, cores, idle);
+    return sum;
   }
 
   static PhaseSplit measure(SparkSession spark, Runnable job) throws Exception {
