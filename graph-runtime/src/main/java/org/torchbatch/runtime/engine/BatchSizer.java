@@ -10,14 +10,15 @@ import org.torchbatch.runtime.TorchbatchException;
 
 /**
  * How many rows go to the model per call: a fixed number, or {@code auto}: starting small, the size
- * doubles until two sizes in a row fail to beat the best rows/s so far by 5%, then settles on the
- * largest size within 5% of the best. A size's rows/s is the median of its calls' (as the caller
- * times them: the model, and the conversions around it that bigger batches spread too) over at
- * least five calls and a quarter of a second after one untimed call: unlike the fastest call, the
- * median is not lifted by the many more calls a small size makes in that time, and calls that met a
- * busy machine do not move it. It never grows past {@link #MAX_AUTO_BYTES} of input a call, so that
- * wide rows (images) fit in memory. A device out-of-memory error halves the size for good. Shared
- * by the threads that run one model, so they learn together.
+ * doubles until three sizes in a row fail to beat the best rows/s so far by 5% (two, on a busy
+ * machine, can both be unlucky), then settles on the largest size within 5% of the best. A size's
+ * rows/s is the median of its calls' (as the caller times them: the model, and the conversions
+ * around it that bigger batches spread too) over at least five calls and a quarter of a second
+ * after one untimed call: unlike the fastest call, the median is not lifted by the many more calls
+ * a small size makes in that time, and calls that met a busy machine do not move it. It never grows
+ * past {@link #MAX_AUTO_BYTES} of input a call, so that wide rows (images) fit in memory. A device
+ * out-of-memory error halves the size for good. Shared by the threads that run one model, so they
+ * learn together.
  */
 public final class BatchSizer {
   public static final String AUTO = "auto";
@@ -25,7 +26,7 @@ public final class BatchSizer {
   static final int SAMPLES_PER_SIZE = 5;
   static final long MIN_NANOS_PER_SIZE = 250_000_000L;
   static final double MIN_GAIN = 1.05;
-  static final int SIZES_WITHOUT_GAIN = 2;
+  static final int SIZES_WITHOUT_GAIN = 3;
   public static final long MAX_AUTO_BYTES = 64L << 20;
   private static final Logger LOG = LoggerFactory.getLogger(BatchSizer.class);
 
