@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.torchbatch.runtime.cli.ExitCodes;
+import org.torchbatch.spark.ModelConfig;
 
 /**
  * The predict job's options, resolved with a fixed precedence: command line, then the config file
@@ -29,7 +30,7 @@ public final class JobSettings {
           "parquet-writer", "torchbatch",
           "output-format", "parquet",
           "mode", "error-if-exists",
-          "batch-size", "auto",
+          "batch-size", ModelConfig.DEFAULT_BATCH_SIZE,
           "device", "auto",
           "null-policy", "fail");
 

@@ -36,7 +36,7 @@ public record ModelConfig(
 
   public static final String PREFIX = "spark.torchbatch.model.";
   public static final String DEFAULT_MODEL = "spark.torchbatch.defaultModel";
-  // the top of the plateau measured by scripts/bench (512-2048 rows) on a 2-core CPU for an MLP
+  // the best fixed size depends on the model (here mlp_small 512-1024 rows, tiny_mlp 4096-8192)
   public static final String DEFAULT_BATCH_SIZE = BatchSizer.AUTO;
   public static final int DEFAULT_MAX_BATCH_SIZE = 16384;
 
