@@ -94,7 +94,7 @@ public final class BatchEncoder {
   private void checkNullsAllowed(ColumnLayout layout, ArgumentSpec argument) {
     if (nullPolicy == NullPolicy.FAIL) {
       int row = layout.nullRows.nextSetBit(0);
-      throw new BridgeException(
+      throw new NullArgumentException(
           "Column '"
               + layout.name
               + "' has a null at row "

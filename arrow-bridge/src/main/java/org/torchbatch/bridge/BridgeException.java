@@ -3,7 +3,7 @@ package org.torchbatch.bridge;
 import org.torchbatch.runtime.TorchbatchException;
 
 /** Data that cannot become a tensor (or a tensor that cannot become a column); names the column. */
-public final class BridgeException extends TorchbatchException {
+public class BridgeException extends TorchbatchException {
   private static final long serialVersionUID = 1L;
 
   public BridgeException(String message) {

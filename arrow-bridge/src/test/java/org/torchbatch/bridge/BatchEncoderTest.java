@@ -176,7 +176,7 @@ class BatchEncoderTest extends AllocatorTest {
   void nullPolicyFailNamesColumnRowAndWhatToDo() {
     List<FieldVector> vectors = List.of(columns.floats("x", 1f, null, 3f));
     assertThatThrownBy(() -> encode(vectors, ArgumentSpec.of("x")))
-        .isInstanceOf(BridgeException.class)
+        .isInstanceOf(NullArgumentException.class)
         .hasMessageContaining("Column 'x' has a null at row 1 of the batch")
         .hasMessageContaining("IS NOT NULL")
         .hasMessageContaining("set the null policy to null");

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -29,6 +32,20 @@ import scala.jdk.javaapi.CollectionConverters;
 final class PredictJob {
   static final String MODEL = "job";
   private static final String RESULT = "__torchbatch_prediction";
+
+  // the model settings the command line sets, as messages from the Spark side name them
+  private static final Map<String, String> OPTIONS_OF_SETTINGS =
+      Map.of(
+          "path", "--model",
+          "method", "--method",
+          "batchSize", "--batch-size",
+          "device", "--device",
+          "nullPolicy", "--null-policy",
+          "outputs", "--outputs",
+          "shapes", "--shape",
+          "dtypes", "--dtype");
+  private static final Pattern SETTING =
+      Pattern.compile(Pattern.quote(ModelConfig.PREFIX + MODEL + ".") + "(\\w+)");
 
   private static final List<String> READER_BATCH_SIZES =
       List.of("spark.sql.parquet.columnarReaderBatchSize", "spark.sql.orc.columnarReaderBatchSize");
@@ -286,18 +303,29 @@ final class PredictJob {
         });
   }
 
-  /** The innermost message, where torchbatch's and TorchScript's own reasons are. */
+  /**
+   * The first torchbatch message in the chain (it carries the reasons under it: the model, the
+   * rows, TorchScript's own message), else the innermost one.
+   */
   static String rootMessage(Throwable error) {
     Throwable cause = error;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      if (cause instanceof TorchbatchException
-          && !(cause.getCause() instanceof TorchbatchException)) {
-        break;
-      }
+    while (!(cause instanceof TorchbatchException)
+        && cause.getCause() != null
+        && cause.getCause() != cause) {
       cause = cause.getCause();
     }
-    return Arrays.stream(String.valueOf(cause.getMessage()).split("\n"))
+    return Arrays.stream(inJobTerms(String.valueOf(cause.getMessage())).split("\n"))
         .limit(12)
         .collect(Collectors.joining("\n"));
+  }
+
+  /** A message with the job's model settings named as its command line options. */
+  static String inJobTerms(String message) {
+    return SETTING
+        .matcher(message)
+        .replaceAll(
+            match ->
+                Matcher.quoteReplacement(
+                    OPTIONS_OF_SETTINGS.getOrDefault(match.group(1), match.group())));
   }
 }

@@ -182,7 +182,12 @@ class JobCliTest {
         .isEqualTo(ExitCodes.USAGE);
     assertThat(run(predict(dir.resolve("v").toString(), "--arg", "holes").clone()))
         .isEqualTo(ExitCodes.FAILED);
-    assertThat(err.toString()).contains("null policy is fail");
+    assertThat(err.toString()).contains("null policy is fail").contains("--null-policy=null");
+    assertThat(run(predict(dir.resolve("s").toString(), "--shape", "5")))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString())
+        .contains("example input of zeros")
+        .contains("set --shape and --dtype");
     assertThat(run(predict(dir.resolve("u").toString(), "--parquet-reader", "fast")))
         .isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString()).contains("--parquet-reader is torchbatch or spark, not fast");

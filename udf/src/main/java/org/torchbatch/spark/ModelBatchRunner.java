@@ -10,11 +10,13 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.util.TransferPair;
 import org.apache.arrow.vector.util.VectorAppender;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.torchbatch.bridge.BatchDecoder;
 import org.torchbatch.bridge.BatchEncoder;
 import org.torchbatch.bridge.EncodedBatch;
+import org.torchbatch.bridge.NullArgumentException;
 import org.torchbatch.runtime.TorchbatchException;
 import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.runtime.engine.DeviceSpec;
@@ -43,6 +45,8 @@ public final class ModelBatchRunner implements AutoCloseable {
   private final BatchMetrics metrics;
   private final BatchSizer sizer;
   private final BufferAllocator allocator;
+  // rows of this task that went through the model, so a failure can say where its batch is
+  private long rowsRun;
 
   public ModelBatchRunner(
       PreparedModel model,
@@ -107,14 +111,15 @@ public final class ModelBatchRunner implements AutoCloseable {
     } catch (ModelExecutionException e) {
       int rows = arguments.getRowCount();
       if (!BatchSizer.isOutOfMemory(e)) {
-        throw failure(e.getMessage(), e);
+        throw failure(arguments, e.getMessage(), e);
       }
       if (!sizer.shrinkAfterOutOfMemory(rows)) {
         String advice =
             BatchSizer.isAuto(model.config().batchSize())
                 ? "not even one row fits on " + handle.device()
-                : "lower spark.torchbatch.model." + model.name() + ".batchSize or set it to auto";
-        throw failure(e.getMessage() + " (out of memory on " + rows + " rows: " + advice + ")", e);
+                : "lower " + ModelConfig.PREFIX + model.name() + ".batchSize or set it to auto";
+        throw failure(
+            arguments, e.getMessage() + " (out of memory on " + rows + " rows: " + advice + ")", e);
       }
       int half = rows / 2;
       try (VectorSchemaRoot first = arguments.slice(0, half);
@@ -124,7 +129,7 @@ public final class ModelBatchRunner implements AutoCloseable {
         return concat(head, tail);
       }
     } catch (TorchbatchException e) {
-      throw failure(e.getMessage(), e);
+      throw failure(arguments, e.getMessage(), e);
     }
   }
 
@@ -155,6 +160,7 @@ public final class ModelBatchRunner implements AutoCloseable {
         long decoded = System.nanoTime();
         // what a call costs beyond the model is what bigger batches spread: auto sizes by it all
         sizer.ran(arguments.getRowCount(), decoded - begin, inputBytes(batch));
+        rowsRun += arguments.getRowCount();
         metrics.batch(
             arguments.getRowCount(),
             batch.mask().rows() - batch.mask().modelRows(),
@@ -170,9 +176,29 @@ public final class ModelBatchRunner implements AutoCloseable {
     return batch.tensors().stream().mapToLong(tensor -> tensor.data().remaining()).sum();
   }
 
-  private TorchbatchException failure(String message, TorchbatchException cause) {
+  private TorchbatchException failure(
+      VectorSchemaRoot arguments, String message, TorchbatchException cause) {
+    if (cause instanceof NullArgumentException) {
+      message += "; the setting: " + ModelConfig.PREFIX + model.name() + ".nullPolicy=null";
+    }
     return new TorchbatchException(
-        "Model '" + model.name() + "' (" + model.describe() + "): " + message, cause);
+        "Model '"
+            + model.name()
+            + "' ("
+            + model.describe()
+            + "), "
+            + rows(arguments)
+            + ": "
+            + message,
+        cause);
+  }
+
+  /** Where a failing call's rows are: their place among the rows this task has given the model. */
+  private String rows(VectorSchemaRoot arguments) {
+    TaskContext task = TaskContext.get();
+    String partition = task == null ? "" : " of partition " + task.partitionId();
+    long last = rowsRun + Math.max(arguments.getRowCount(), 1) - 1;
+    return "on the batch of input rows " + rowsRun + "-" + last + partition;
   }
 
   @Override

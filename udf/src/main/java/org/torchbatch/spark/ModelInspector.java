@@ -156,7 +156,10 @@ public final class ModelInspector {
               + " used to learn its output types; set "
               + ModelConfig.PREFIX
               + config.name()
-              + ".shapes/.dtypes to the input it expects. Cause: "
+              + ".shapes and "
+              + ModelConfig.PREFIX
+              + config.name()
+              + ".dtypes to the input it expects. Cause: "
               + e.getMessage(),
           e);
     }

@@ -75,7 +75,22 @@ class PredictErrorsTest extends SparkTestBase {
     assertThatThrownBy(() -> spark.sql("SELECT predict(features) FROM holes").collect())
         .hasStackTraceContaining("Model 'linear'")
         .hasStackTraceContaining("has a null at row")
-        .hasStackTraceContaining("null policy is fail");
+        .hasStackTraceContaining("null policy is fail")
+        .hasStackTraceContaining("spark.torchbatch.model.linear.nullPolicy=null");
+  }
+
+  @Test
+  void aFailingBatchIsNamedByItsRowsInThePartition() {
+    declare("fours", "path", Fixtures.archive("linear_traced").toString());
+    declare("fours", "shapes", "4");
+    declare("fours", "batchSize", "4");
+    String rows =
+        "SELECT IF(id = 6, NULL, array(CAST(id AS FLOAT), 1, 2, 3)) AS features"
+            + " FROM range(0, 10, 1, 1)";
+    assertThatThrownBy(
+            () -> spark.sql("SELECT predict('fours', features) FROM (" + rows + ")").collect())
+        .hasStackTraceContaining("on the batch of input rows 4-7 of partition 0")
+        .hasStackTraceContaining("has a null at row 2 of the batch");
   }
 
   @Test
