@@ -11,6 +11,7 @@ import org.apache.arrow.vector.util.TransferPair;
 import org.apache.arrow.vector.util.VectorAppender;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
+import org.apache.spark.rdd.InputFileBlockHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.torchbatch.bridge.BatchDecoder;
@@ -193,12 +194,17 @@ public final class ModelBatchRunner implements AutoCloseable {
         cause);
   }
 
-  /** Where a failing call's rows are: their place among the rows this task has given the model. */
+  /**
+   * Where a failing call's rows are: their place among the rows this task has given the model, and
+   * the file the task's scan was reading (what {@code input_file_name()} tells), if any.
+   */
   private String rows(VectorSchemaRoot arguments) {
     TaskContext task = TaskContext.get();
     String partition = task == null ? "" : " of partition " + task.partitionId();
+    String file = InputFileBlockHolder.getInputFilePath().toString();
+    String reading = file.isEmpty() ? "" : " while reading " + file;
     long last = rowsRun + Math.max(arguments.getRowCount(), 1) - 1;
-    return "on the batch of input rows " + rowsRun + "-" + last + partition;
+    return "on the batch of input rows " + rowsRun + "-" + last + partition + reading;
   }
 
   @Override

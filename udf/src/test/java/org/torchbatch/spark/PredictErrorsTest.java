@@ -3,10 +3,16 @@ package org.torchbatch.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.torchbatch.runtime.testing.Fixtures;
 
 /** Bad models and bad rows fail with messages that name the model, column or row. */
@@ -91,6 +97,22 @@ class PredictErrorsTest extends SparkTestBase {
             () -> spark.sql("SELECT predict('fours', features) FROM (" + rows + ")").collect())
         .hasStackTraceContaining("on the batch of input rows 4-7 of partition 0")
         .hasStackTraceContaining("has a null at row 2 of the batch");
+  }
+
+  @Test
+  void aFailingBatchNamesTheFileItsScanWasReading(@TempDir Path dir) {
+    String table = dir.resolve("holes").toString();
+    spark.table("holes").coalesce(1).write().parquet(table);
+    String file;
+    try (Stream<Path> files = Files.list(Path.of(table))) {
+      file =
+          files.map(Path::toString).filter(f -> f.endsWith(".parquet")).findFirst().orElseThrow();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    spark.read().parquet(table).createOrReplaceTempView("holes_on_disk");
+    assertThatThrownBy(() -> spark.sql("SELECT predict(features) FROM holes_on_disk").collect())
+        .hasStackTraceContaining("of partition 0 while reading file://" + file + ": Column");
   }
 
   @Test
