@@ -1,6 +1,6 @@
 package org.torchbatch.spark
 
-import org.apache.spark.sql.catalyst.expressions.{AttributeReference, AttributeSet, Expression, NamedExpression, PredicateHelper}
+import org.apache.spark.sql.catalyst.expressions.{Alias, Attribute, AttributeReference, AttributeSet, ExprId, Expression, NamedExpression, PredicateHelper}
 import org.apache.spark.sql.catalyst.plans.Inner
 import org.apache.spark.sql.catalyst.plans.logical.{Aggregate, Filter, Join, LogicalPlan, Project}
 import org.apache.spark.sql.catalyst.rules.Rule
@@ -16,6 +16,17 @@ object ExtractPredict extends Rule[LogicalPlan] with PredicateHelper {
     case Project(list, child) if hasPredict(list) =>
       val (rewritten, node) = extract(list, child)
       Project(rewritten.map(_.asInstanceOf[NamedExpression]), keepOnly(node, rewritten))
+
+    case Project(list, batch: BatchPredict) if aliasedResults(list, batch).nonEmpty =>
+      val renamed = aliasedResults(list, batch)
+      Project(
+        list.map {
+          case alias: Alias if renamed.values.exists(_.exprId == alias.exprId) => alias.toAttribute
+          case other => other.transform {
+            case a: Attribute if renamed.contains(a.exprId) => renamed(a.exprId)
+          }.asInstanceOf[NamedExpression]
+        },
+        batch.copy(resultAttrs = batch.resultAttrs.map(a => renamed.getOrElse(a.exprId, a))))
 
     case Filter(condition, child) if hasPredict(Seq(condition)) =>
       val (Seq(rewritten), node) = extract(Seq(condition), child)
@@ -49,6 +60,22 @@ object ExtractPredict extends Rule[LogicalPlan] with PredicateHelper {
         val (afterRight, newRight) = extractCalls(afterLeft, right, rightCalls)
         Project(join.output, Join(newLeft, newRight, joinType, Some(afterRight.head), hint))
       }
+  }
+
+  /**
+   * Results that the projection right above only renames (`predict(x) AS p`), each with the
+   * attribute its first alias makes: given that name and id, the result passes through the
+   * projection unchanged, so Spark drops the projection and each row is copied once fewer.
+   */
+  private def aliasedResults(
+      list: Seq[NamedExpression],
+      batch: BatchPredict): Map[ExprId, Attribute] = {
+    // a result the projection already outputs as it is keeps its name
+    val shown = list.collect { case a: Attribute => a.exprId }.toSet
+    val results = batch.resultAttrs.map(_.exprId).toSet -- shown
+    list.collect { case alias @ Alias(result: Attribute, _) if results(result.exprId) =>
+      result.exprId -> alias.toAttribute
+    }.groupBy(_._1).map { case (id, aliases) => id -> aliases.head._2 }
   }
 
   /** The outermost node passes through only the child columns the projection still reads. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.torchbatch.runtime.HostTensor;
@@ -103,6 +104,19 @@ class PredictSqlTest extends SparkTestBase {
   }
 
   @Test
+  void anAliasedPredictionNeedsNoProjectionAbove() {
+    Dataset<Row> query = spark.sql("SELECT id, features, predict(features) AS p FROM t");
+    LogicalPlan optimized = query.queryExecution().optimizedPlan();
+    assertThat(optimized).as(optimized::toString).isInstanceOf(BatchPredict.class);
+    assertThat(query.schema().fieldNames()).containsExactly("id", "features", "p");
+    assertMatchesRuntime(query.orderBy("id").collectAsList());
+    Dataset<Row> twice = spark.sql("SELECT predict(features) AS a, predict(features) AS b FROM t");
+    assertThat(twice.schema().fieldNames()).containsExactly("a", "b");
+    Row row = twice.collectAsList().get(0);
+    assertThat(row.getList(0)).isEqualTo(row.getList(1));
+  }
+
+  @Test
   void onlyTheArgumentsAndNeededColumnsReachTheNode() {
     spark
         .sql("SELECT id, features, id * 2 AS unused_a, 'x' AS unused_b FROM t")
@@ -116,7 +130,7 @@ class PredictSqlTest extends SparkTestBase {
         .doesNotContain("unused_b");
     assertThat(node.calls().head().children().mkString(",")).startsWith("features");
     // the arguments are read from the child, but only what the query selects is passed on
-    assertThat(node.output().mkString(",")).startsWith("id#").doesNotContain("features");
+    assertThat(node.passthrough().mkString(",")).startsWith("id#").doesNotContain("features");
   }
 
   @Test
