@@ -17,9 +17,10 @@ object ExtractPredict extends Rule[LogicalPlan] with PredicateHelper {
       val (rewritten, node) = extract(list, child)
       Project(rewritten.map(_.asInstanceOf[NamedExpression]), keepOnly(node, rewritten))
 
-    case Project(list, batch: BatchPredict) if aliasedResults(list, batch).nonEmpty =>
+    case project @ Project(list, batch: BatchPredict) =>
       val renamed = aliasedResults(list, batch)
-      Project(
+      if (renamed.isEmpty) project
+      else Project(
         list.map {
           case alias: Alias if renamed.values.exists(_.exprId == alias.exprId) => alias.toAttribute
           case other => other.transform {

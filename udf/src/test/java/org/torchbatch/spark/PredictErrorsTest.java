@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,15 +99,13 @@ class PredictErrorsTest extends SparkTestBase {
   }
 
   @Test
-  void aFailingBatchNamesTheFileItsScanWasReading(@TempDir Path dir) {
+  void aFailingBatchNamesTheFileItsScanWasReading(@TempDir Path dir) throws IOException {
     String table = dir.resolve("holes").toString();
     spark.table("holes").coalesce(1).write().parquet(table);
     String file;
     try (Stream<Path> files = Files.list(Path.of(table))) {
       file =
           files.map(Path::toString).filter(f -> f.endsWith(".parquet")).findFirst().orElseThrow();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     spark.read().parquet(table).createOrReplaceTempView("holes_on_disk");
     assertThatThrownBy(() -> spark.sql("SELECT predict(features) FROM holes_on_disk").collect())
