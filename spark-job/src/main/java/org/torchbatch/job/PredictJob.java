@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -33,17 +34,32 @@ final class PredictJob {
   static final String MODEL = "job";
   private static final String RESULT = "__torchbatch_prediction";
 
-  // the model settings the command line sets, as messages from the Spark side name them
+  /** Each model setting the command line sets: its key, its option, and its value from them. */
+  private enum ModelOption {
+    PATH("path", "model", s -> s.require("model")),
+    METHOD("method", "method", s -> s.require("method")),
+    BATCH_SIZE("batchSize", "batch-size", PredictJob::batchSize),
+    DEVICE("device", "device", s -> s.require("device")),
+    NULL_POLICY("nullPolicy", "null-policy", s -> s.require("null-policy")),
+    OUTPUTS("outputs", "outputs", s -> String.join(",", s.list("outputs"))),
+    SHAPES("shapes", "shape", s -> String.join(";", s.list("shape"))),
+    DTYPES("dtypes", "dtype", s -> String.join(";", s.list("dtype")));
+
+    final String setting;
+    final String option;
+    final Function<JobSettings, String> value;
+
+    ModelOption(String setting, String option, Function<JobSettings, String> value) {
+      this.setting = setting;
+      this.option = option;
+      this.value = value;
+    }
+  }
+
+  // messages from the Spark side name the model's settings; the job's user knows its options
   private static final Map<String, String> OPTIONS_OF_SETTINGS =
-      Map.of(
-          "path", "--model",
-          "method", "--method",
-          "batchSize", "--batch-size",
-          "device", "--device",
-          "nullPolicy", "--null-policy",
-          "outputs", "--outputs",
-          "shapes", "--shape",
-          "dtypes", "--dtype");
+      Arrays.stream(ModelOption.values())
+          .collect(Collectors.toMap(o -> o.setting, o -> "--" + o.option));
   private static final Pattern SETTING =
       Pattern.compile(Pattern.quote(ModelConfig.PREFIX + MODEL + ".") + "(\\w+)");
 
@@ -114,7 +130,7 @@ final class PredictJob {
     return summary;
   }
 
-  private String batchSize() {
+  private static String batchSize(JobSettings settings) {
     try {
       return BatchSizer.validate("--batch-size", settings.require("batch-size"));
     } catch (TorchbatchException e) {
@@ -124,10 +140,10 @@ final class PredictJob {
 
   private void declareModel() {
     String key = ModelConfig.PREFIX + MODEL + ".";
-    spark.conf().set(key + "path", settings.require("model"));
-    spark.conf().set(key + "method", settings.require("method"));
-    String batchSize = batchSize();
-    spark.conf().set(key + "batchSize", batchSize);
+    for (ModelOption option : ModelOption.values()) {
+      spark.conf().set(key + option.setting, option.value.apply(settings));
+    }
+    String batchSize = spark.conf().get(key + ModelOption.BATCH_SIZE.setting);
     // a fixed size gets reader batches as long as a model call, so one input batch feeds whole
     // calls; auto keeps Spark's (4096 rows), which cap its calls and keep wide rows' batches small
     if (!BatchSizer.isAuto(batchSize)) {
@@ -138,11 +154,6 @@ final class PredictJob {
         }
       }
     }
-    spark.conf().set(key + "device", settings.require("device"));
-    spark.conf().set(key + "nullPolicy", settings.require("null-policy"));
-    spark.conf().set(key + "outputs", String.join(",", settings.list("outputs")));
-    spark.conf().set(key + "shapes", String.join(";", settings.list("shape")));
-    spark.conf().set(key + "dtypes", String.join(";", settings.list("dtype")));
   }
 
   private Dataset<Row> readInput() {
