@@ -31,7 +31,11 @@ public final class ConversionBenchmark {
   public record Result(String label, String path, Measurement gigabytesPerSecond) {}
 
   public static void main(String[] args) {
-    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
+    if (args.length > 1 || (args.length == 1 && !args[0].matches("\\d+(\\.\\d+)?"))) {
+      System.err.println("usage: bench-bridge conversions [SECONDS of each timed run, default 1]");
+      System.exit(2);
+    }
+    double seconds = args.length == 1 ? Double.parseDouble(args[0]) : 1.0;
     System.out.printf("%d rows per batch, median of 3 runs of %.1f s (min-max)%n%n", ROWS, seconds);
     System.out.printf("%-52s  %-9s  %s%n", "conversion", "path", "GB/s of tensor data");
     for (Result result : run(seconds)) {
