@@ -45,6 +45,8 @@ public final class BenchSuite implements Callable<Integer> {
   private static final String SPARK_ALONE = "same read + write as the job, no model";
   private static final String READ = "read the features, torchbatch-parquet";
   private static final String SPARK_READ = "read the features, Spark's Parquet reader";
+  private static final String RAW_TINY =
+      "graph-runtime raw, tiny_mlp, batch 4096, 2 runners x 1 thread";
   private static final String TINY_JOB = "job Parquet -> Parquet, tiny_mlp";
   private static final String NO_MODEL = "same input copied, no model (16 floats a row out)";
   private static final String NO_MODEL_SAME_OUTPUT =
@@ -56,6 +58,8 @@ public final class BenchSuite implements Callable<Integer> {
   // floats a row each model writes: what the no-model jobs write in its place
   private static final int MLP_OUTPUTS = 10;
   private static final int TINY_OUTPUTS = 3;
+  // raw runs the tiny model ~10x as fast as its job: as many rows would time a tenth of a second
+  private static final int RAW_TINY_ROW_FACTOR = 10;
 
   @Option(names = "--rows", defaultValue = "2000000", description = "rows of the mlp_small job")
   long rows;
@@ -171,9 +175,13 @@ public final class BenchSuite implements Callable<Integer> {
     spark.conf().set("spark.torchbatch.model.mlp.batchSize", "4096");
     String output = folder.resolve("job-output").toString();
     long sqlPasses = sqlPasses();
+    long rawTinyRows = RAW_TINY_ROW_FACTOR * tinyRows;
     Map<String, Measurement> measured;
-    try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
-      List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096);
+    try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU);
+        ModelHandle tinyHandle = ModelCache.shared().acquire(tiny, DeviceSpec.CPU)) {
+      List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096, WIDE);
+      // 4096: the size auto settles at for the tiny job, whose input batches cap it there
+      List<RawRuns.Feed> tinyTaskShaped = taskShapedFeeds(tinyHandle, 4096, NARROW);
       ModelRunner shared = handle.newRunner(2);
       HostTensor ready = RawRuns.readyTensor(4096, WIDE);
       System.out.println("Cases, side by side:");
@@ -205,6 +213,10 @@ public final class BenchSuite implements Callable<Integer> {
               .add(SPARK_ALONE, rows, () -> Jobs.sparkAlone(spark, wide, output, MLP_OUTPUTS))
               .add(READ, rows, () -> Jobs.read(spark, TensorParquetFormat.Name(), wide))
               .add(SPARK_READ, rows, () -> Jobs.read(spark, "parquet", wide))
+              .add(
+                  RAW_TINY,
+                  rawTinyRows,
+                  () -> RawRuns.rowsPerSecond(tinyTaskShaped, (int) rawTinyRows))
               .add(TINY_JOB, tinyRows, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
               .add(NO_MODEL, tinyRows, () -> Jobs.copy(spark, narrow, output))
               .add(
@@ -237,6 +249,7 @@ public final class BenchSuite implements Callable<Integer> {
       caseRows.put(name, rows);
     }
     caseRows.put(SQL, sqlPasses * sqlRows);
+    caseRows.put(RAW_TINY, rawTinyRows);
     for (String name : List.of(TINY_JOB, NO_MODEL, NO_MODEL_SAME_OUTPUT)) {
       caseRows.put(name, tinyRows);
     }
@@ -262,7 +275,7 @@ public final class BenchSuite implements Callable<Integer> {
     System.out.println("Heavier model:");
     Map<String, Measurement> measured;
     try (ModelHandle handle = ModelCache.shared().acquire(deep, DeviceSpec.CPU)) {
-      List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096);
+      List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096, WIDE);
       measured =
           new SideBySide()
               .add(raw, heavierRows, () -> RawRuns.rowsPerSecond(taskShaped, (int) heavierRows))
@@ -276,7 +289,8 @@ public final class BenchSuite implements Callable<Integer> {
     }
     Map<String, Measurement> ratios = new LinkedHashMap<>();
     ratios.put("job / raw (mlp_deep)", perRound(measured, job, raw));
-    Reach reach = reach(measured.get(raw), measured.get(SPARK_ALONE), measured.get(job));
+    Reach reach =
+        reach(measured.get(raw), measured.get(SPARK_ALONE), measured.get(job), measured.get(raw));
     ratios.put("job / raw if torchbatch cost nothing", reach.reachable());
     ratios.put("job / that limit", reach.reached());
     Map<String, Long> caseRows = new LinkedHashMap<>();
@@ -305,7 +319,7 @@ public final class BenchSuite implements Callable<Integer> {
     System.out.println("Batch sizes:");
     try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
       for (int batch : batchSizes) {
-        List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, batch);
+        List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, batch, WIDE);
         String size = String.valueOf(batch);
         spark.conf().set("spark.torchbatch.model.mlp.batchSize", size);
         Map<String, Measurement> measured =
@@ -373,7 +387,7 @@ public final class BenchSuite implements Callable<Integer> {
         PhaseSplit.measure(spark, () -> Jobs.sparkAlone(spark, narrow, output, TINY_OUTPUTS)));
     double rawRate;
     try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
-      rawRate = RawRuns.rowsPerSecond(taskShapedFeeds(handle, 4096), (int) (rows / 4));
+      rawRate = RawRuns.rowsPerSecond(taskShapedFeeds(handle, 4096, WIDE), (int) (rows / 4));
     }
     // a runner of raw spends 2 / rate seconds per row in forward; the tasks, model / rows
     Map<String, Double> modelPerRow = new LinkedHashMap<>();
@@ -435,10 +449,10 @@ public final class BenchSuite implements Callable<Integer> {
    * Raw in the job's shape on local[2]: two runners of one intra-op thread each, as two tasks of
    * one CPU run the model, each with an input of its own.
    */
-  private static List<RawRuns.Feed> taskShapedFeeds(ModelHandle handle, int batch) {
+  private static List<RawRuns.Feed> taskShapedFeeds(ModelHandle handle, int batch, int width) {
     return List.of(
-        new RawRuns.Feed(handle.newRunner(1), RawRuns.readyTensor(batch, WIDE)),
-        new RawRuns.Feed(handle.newRunner(1), RawRuns.readyTensor(batch, WIDE)));
+        new RawRuns.Feed(handle.newRunner(1), RawRuns.readyTensor(batch, width)),
+        new RawRuns.Feed(handle.newRunner(1), RawRuns.readyTensor(batch, width)));
   }
 
   /** The cached table is read several times, so SQL runs about as long as raw and the job. */
@@ -453,28 +467,36 @@ public final class BenchSuite implements Callable<Integer> {
   /**
    * Where the job could get if torchbatch cost nothing: on a machine whose cores are all busy, the
    * model's work (raw) and Spark's own read + write (no model) add up, so the limit rate is {@code
-   * 1 / (1 / raw + 1 / sparkAlone)}. Per round: that limit over raw, and the job over that limit.
+   * 1 / (1 / raw + 1 / sparkAlone)}. Per round: that limit over raw, and the job over that limit;
+   * for the tiny model, that limit over its no-model job (the target's denominator).
    */
   private static Report.Limit limit(Map<String, Measurement> measured) {
-    Reach reach = reach(measured.get(RAW), measured.get(SPARK_ALONE), measured.get(JOB));
+    Reach reach =
+        reach(measured.get(RAW), measured.get(SPARK_ALONE), measured.get(JOB), measured.get(RAW));
+    Measurement noModel = measured.get(NO_MODEL_SAME_OUTPUT);
+    Reach tinyReach = reach(measured.get(RAW_TINY), noModel, measured.get(TINY_JOB), noModel);
     return new Report.Limit(
         reach.reachable(),
         reach.reached(),
+        tinyReach.reachable(),
+        tinyReach.reached(),
         perRound(measured, JOB, JOB_SPARK_PARQUET),
         perRound(measured, READ, SPARK_READ),
         perRound(measured, RAW, RAW_SHARED));
   }
 
-  /** Per round: the limit over raw ({@code reachable}), and the job over the limit. */
-  private static Reach reach(Measurement rawRates, Measurement aloneRates, Measurement jobRates) {
+  /** Per round: the limit over {@code base} ({@code reachable}), and the job over the limit. */
+  private static Reach reach(
+      Measurement rawRates, Measurement aloneRates, Measurement jobRates, Measurement baseRates) {
     double[] raw = rawRates.rowsPerSecond();
     double[] alone = aloneRates.rowsPerSecond();
     double[] job = jobRates.rowsPerSecond();
+    double[] base = baseRates.rowsPerSecond();
     double[] reachable = new double[raw.length];
     double[] reached = new double[raw.length];
     for (int r = 0; r < raw.length; r++) {
       double limit = 1 / (1 / raw[r] + 1 / alone[r]);
-      reachable[r] = limit / raw[r];
+      reachable[r] = limit / base[r];
       reached[r] = job[r] / limit;
     }
     return new Reach(new Measurement(reachable), new Measurement(reached));

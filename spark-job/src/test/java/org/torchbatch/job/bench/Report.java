@@ -18,10 +18,15 @@ final class Report {
     }
   }
 
-  /** How far the job can get with Spark's read + write in it, and how much of that it reaches. */
+  /**
+   * How far the mlp_small and tiny jobs can get with Spark's read + write in them, and how much of
+   * that they reach.
+   */
   record Limit(
       Measurement reachable,
       Measurement reached,
+      Measurement tinyReachable,
+      Measurement tinyReached,
       Measurement parquetGain,
       Measurement readSpeedup,
       Measurement rawShapes) {}
@@ -208,7 +213,8 @@ final class Report {
               ratio.met() ? "yes" : "**no**"));
     }
     if (limit != null) {
-      all.append("\n## Distance to the limit (job, mlp_small), and the Parquet reader\n\n");
+      all.append(
+          "\n## Distance to the limits (mlp_small and tiny jobs), and the Parquet reader\n\n");
       all.append(
           "The model's work and Spark's own read + write of the same rows share the same cores, so"
               + " even a torchbatch that cost nothing could not beat 1 / (1 / raw + 1 / Spark"
@@ -216,6 +222,11 @@ final class Report {
       all.append("| ratio | median | min-max |\n|---|---|---|\n");
       all.append(row("job / raw if torchbatch cost nothing", limit.reachable()));
       all.append(row("job / that limit", limit.reached()));
+      all.append(
+          row(
+              "tiny job / no-model job writing as much, if torchbatch cost nothing",
+              limit.tinyReachable()));
+      all.append(row("tiny job / that limit", limit.tinyReached()));
       all.append(
           row("job / the same job on Spark's Parquet reader and writer", limit.parquetGain()));
       all.append(row("read alone: torchbatch-parquet / Spark's reader", limit.readSpeedup()));
