@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.complex.LargeListVector;
@@ -105,6 +106,14 @@ final class ColumnLayout {
 
   private static long descendVariableList(
       String name, FieldVector list, Rows layout, int rows, BitSet nulls, int depth) {
+    if (layout.starts == null && nulls.isEmpty()) {
+      long even = evenLength(list, layout.base, rows * layout.perRow);
+      if (even >= 0) {
+        layout.base = offset(list, layout.base);
+        layout.perRow *= even;
+        return even;
+      }
+    }
     long length = -1;
     long[] childStarts = new long[rows];
     for (int r = 0; r < rows; r++) {
@@ -139,6 +148,34 @@ final class ColumnLayout {
     layout.perRow *= perEntry;
     layout.compact(rows);
     return perEntry;
+  }
+
+  /**
+   * The common case in one pass over the offsets: the length of every list of entries {@code
+   * [first, first + entries)} when all are equal, else -1 (the caller then finds the row that
+   * differs).
+   */
+  private static long evenLength(FieldVector list, long first, long entries) {
+    if (entries == 0) {
+      return -1;
+    }
+    long start = offset(list, first);
+    long length = offset(list, first + 1) - start;
+    if (length < 0) {
+      return -1;
+    }
+    ArrowBuf offsets = list.getOffsetBuffer();
+    boolean large = list instanceof LargeListVector;
+    for (long e = 2; e <= entries; e++) {
+      long at =
+          large
+              ? offsets.getLong((first + e) * LargeListVector.OFFSET_WIDTH)
+              : offsets.getInt((first + e) * ListVector.OFFSET_WIDTH);
+      if (at != start + e * length) {
+        return -1;
+      }
+    }
+    return length;
   }
 
   /** Guards the unchecked copies: no row may reach past the leaf's values. */

@@ -90,6 +90,31 @@ class BatchEncoderTest extends AllocatorTest {
   }
 
   @Test
+  void largeListsAreViewedInPlaceAndRaggedOnesNamed() {
+    List<FieldVector> even = List.of(columns.largeFloatLists("l", new float[][] {{1, 2}, {3, 4}}));
+    try (EncodedBatch batch = encode(even, ArgumentSpec.of("l"))) {
+      assertThat(batch.isZeroCopy(0)).isTrue();
+      assertThat(batch.tensors().get(0).shape()).containsExactly(2, 2);
+      assertThat(batch.tensors().get(0).toDoubles()).containsExactly(1, 2, 3, 4);
+    } finally {
+      closeAll(even);
+    }
+    List<FieldVector> ragged = List.of(columns.largeFloatLists("l", new float[][] {{1, 2}, {3}}));
+    assertThatThrownBy(() -> encode(ragged, ArgumentSpec.of("l")))
+        .hasMessageContaining("Column 'l' row 1 has a list of 1 elements at depth 1");
+    closeAll(ragged);
+  }
+
+  @Test
+  void raggedInnerListsNameRowAndDepth() {
+    float[][][] rows = {{{1, 2}, {3, 4}}, {{5, 6}, {7}}};
+    List<FieldVector> vectors = List.of(columns.nestedFloatLists("m", rows));
+    assertThatThrownBy(() -> encode(vectors, ArgumentSpec.of("m")))
+        .hasMessageContaining("Column 'm' row 1 has a list of 1 elements at depth 2");
+    closeAll(vectors);
+  }
+
+  @Test
   void reshapesEachRow() {
     float[][] rows = {new float[12], new float[12]};
     rows[1][11] = 5;

@@ -9,7 +9,9 @@ import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.complex.LargeListVector;
 import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.impl.UnionLargeListWriter;
 import org.apache.arrow.vector.complex.impl.UnionListWriter;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -99,6 +101,23 @@ final class Columns {
       writer.endList();
     }
     writer.setValueCount(rows.size());
+    return vector;
+  }
+
+  /** A large_list<float> column (64-bit offsets). */
+  LargeListVector largeFloatLists(String name, float[][] rows) {
+    LargeListVector vector = LargeListVector.empty(name, allocator);
+    UnionLargeListWriter writer = vector.getWriter();
+    writer.allocate();
+    for (int r = 0; r < rows.length; r++) {
+      writer.setPosition(r);
+      writer.startList();
+      for (float value : rows[r]) {
+        writer.float4().writeFloat4(value);
+      }
+      writer.endList();
+    }
+    writer.setValueCount(rows.length);
     return vector;
   }
 
