@@ -83,9 +83,11 @@ final class SparkColumns implements AutoCloseable {
     int first = firstOffset(arrays, rows);
     int total = 0;
     boolean backToBack = true;
+    // asked once: Spark's isNullAt checks for an all-null column on every call
+    boolean anyNull = arrays.hasNull();
     for (int r = 0; r < rows; r++) {
       offsets.setInt((long) r * ListVector.OFFSET_WIDTH, total);
-      if (!arrays.isNullAt(r)) {
+      if (!anyNull || !arrays.isNullAt(r)) {
         backToBack &= arrays.getArrayOffset(r) == first + total;
         total += arrays.getArrayLength(r);
       }

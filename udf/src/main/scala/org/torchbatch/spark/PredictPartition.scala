@@ -31,26 +31,73 @@ case class PredictPartition(
    */
   def processColumnar(batches: Iterator[ColumnarBatch]): Iterator[InternalRow] = {
     val run = new TaskRun(childOutput)
-    val columns = new SparkColumns(run.allocator)
-    var inputs: Seq[VectorSchemaRoot] = Nil
-    var results: Option[ColumnarBatch] = None
-    def releaseResults(): Unit = { results.foreach(_.close()); results = None }
-    def releaseInputs(): Unit = { inputs.foreach(_.close()); inputs = Nil }
-    run.onEnd {
-      releaseResults()
-      releaseInputs()
-      columns.close()
+    val rows = new ColumnarRows(batches, run)
+    run.onEnd(rows.close())
+    rows
+  }
+
+  /**
+   * The columnar path's output rows. One flat iterator rather than nested ones, since its
+   * `hasNext` and `next` run once per row.
+   */
+  private class ColumnarRows(batches: Iterator[ColumnarBatch], run: TaskRun)
+      extends Iterator[InternalRow] {
+    private val columns = new SparkColumns(run.allocator)
+    private val joined = new JoinedRow
+    private var input: ColumnarBatch = _
+    private var inputs: Seq[VectorSchemaRoot] = Nil
+    private var results: ColumnarBatch = _
+    // the current slice is rows [from, from + count) of `input`; `row` counts those returned
+    private var from = 0
+    private var count = 0
+    private var row = 0
+
+    override def hasNext: Boolean = row < count || nextSlice()
+
+    override def next(): InternalRow = {
+      if (!hasNext) throw new NoSuchElementException
+      row += 1
+      run.project(joined(input.getRow(from + row - 1), results.getRow(row - 1)))
     }
-    batches.flatMap { input =>
+
+    /** Runs the models on the next slice, reading input batches until one has rows left. */
+    private def nextSlice(): Boolean = {
       releaseResults()
-      releaseInputs()
+      while (input == null || from + count >= input.numRows()) {
+        releaseInputs()
+        if (!batches.hasNext) return false
+        input = batches.next()
+        from = 0
+        count = 0
+        inputs = toArrow(input)
+      }
+      from += count
+      count = math.min(input.numRows() - from, batchRows(run.runners))
+      row = 0
       val rows = input.numRows()
+      val vectors: Array[ColumnVector] = inputs.zip(run.runners).map { case (root, runner) =>
+        val result =
+          if (count == rows) runner.run(root)
+          else {
+            val slice = root.slice(from, count)
+            try runner.run(slice) finally slice.close()
+          }
+        OutputColumn.of(result): ColumnVector
+      }.toArray
+      results = new ColumnarBatch(vectors, count)
+      // counted a slice at a time, as Spark's columnar operators count a batch at a time
+      run.numOutputRows += count
+      true
+    }
+
+    private def toArrow(batch: ColumnarBatch): Seq[VectorSchemaRoot] = {
+      val rows = batch.numRows()
       val began = System.nanoTime()
-      inputs = calls.zipWithIndex.map { case (call, c) =>
+      val roots = calls.zipWithIndex.map { case (call, c) =>
         val names = call.model.arguments().asScala.map(_.columns().get(0))
         val arguments = call.children.zip(names).zipWithIndex.map {
           case ((attribute: Attribute, name), a) =>
-            val column = input.column(ordinal(attribute))
+            val column = batch.column(ordinal(attribute))
             columns.toArrow(argumentSlot(c, a), name, column, attribute.dataType, rows)
         }
         val root = new VectorSchemaRoot(arguments.asJava)
@@ -58,25 +105,23 @@ case class PredictPartition(
         root
       }
       run.metricsSink.inputCopied(System.nanoTime() - began)
-      slices(rows, run.runners).flatMap { case (from, count) =>
-        releaseResults()
-        val vectors: Array[ColumnVector] = inputs.zip(run.runners).map { case (root, runner) =>
-          val result =
-            if (count == rows) runner.run(root)
-            else {
-              val slice = root.slice(from, count)
-              try runner.run(slice) finally slice.close()
-            }
-          OutputColumn.of(result): ColumnVector
-        }.toArray
-        val batch = new ColumnarBatch(vectors, count)
-        results = Some(batch)
-        val joined = new JoinedRow
-        (0 until count).iterator.map { i =>
-          run.numOutputRows += 1
-          run.project(joined(input.getRow(from + i), batch.getRow(i)))
-        }
-      }
+      roots
+    }
+
+    private def releaseResults(): Unit = if (results != null) {
+      results.close()
+      results = null
+    }
+
+    private def releaseInputs(): Unit = {
+      inputs.foreach(_.close())
+      inputs = Nil
+    }
+
+    def close(): Unit = {
+      releaseResults()
+      releaseInputs()
+      columns.close()
     }
   }
 
@@ -85,16 +130,6 @@ case class PredictPartition(
 
   /** A number for argument `a` of call `c`, unique among the query's calls. */
   private def argumentSlot(c: Int, a: Int): Int = calls.take(c).map(_.children.size).sum + a
-
-  /** Row ranges of a batch, each as long as the runners ask for when it is reached. */
-  private def slices(rows: Int, runners: Seq[ModelBatchRunner]): Iterator[(Int, Int)] =
-    Iterator.unfold(0) { from =>
-      if (from >= rows) None
-      else {
-        val count = math.min(rows - from, batchRows(runners))
-        Some(((from, count), from + count))
-      }
-    }
 
   /**
    * What both paths set up in a task: an allocator, one runner per predict call, the output
@@ -139,8 +174,8 @@ case class PredictPartition(
     }
     batches.flatMap { case (buffered, results) =>
       val joined = new JoinedRow
+      run.numOutputRows += buffered.size
       buffered.indices.iterator.map { i =>
-        run.numOutputRows += 1
         run.project(joined(buffered(i), results.getRow(i)))
       }
     }
