@@ -97,8 +97,14 @@ public final class BenchSuite implements Callable<Integer> {
       description = "rows of each case on the heavier model")
   long heavierRows;
 
-  @Option(names = "--repeats", defaultValue = "3", description = "rounds after a warm-up round")
+  @Option(names = "--repeats", defaultValue = "3", description = "rounds after the warm-up")
   int repeats;
+
+  @Option(
+      names = "--warm-up",
+      defaultValue = "10",
+      description = "seconds each case runs (at least once) before the rounds")
+  double warmUp;
 
   @Option(
       names = "--only",
@@ -186,7 +192,7 @@ public final class BenchSuite implements Callable<Integer> {
       HostTensor ready = RawRuns.readyTensor(4096, WIDE);
       System.out.println("Cases, side by side:");
       measured =
-          new SideBySide()
+          new SideBySide(warmUp)
               // raw over as many rows as the job, so both ride out the same noise
               .add(RAW, rows, () -> RawRuns.rowsPerSecond(taskShaped, (int) rows))
               .add(RAW_SHARED, rows, () -> RawRuns.rowsPerSecond(shared, ready, (int) rows))
@@ -277,7 +283,7 @@ public final class BenchSuite implements Callable<Integer> {
     try (ModelHandle handle = ModelCache.shared().acquire(deep, DeviceSpec.CPU)) {
       List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096, WIDE);
       measured =
-          new SideBySide()
+          new SideBySide(warmUp)
               .add(raw, heavierRows, () -> RawRuns.rowsPerSecond(taskShaped, (int) heavierRows))
               .add(
                   job,
@@ -323,7 +329,7 @@ public final class BenchSuite implements Callable<Integer> {
         String size = String.valueOf(batch);
         spark.conf().set("spark.torchbatch.model.mlp.batchSize", size);
         Map<String, Measurement> measured =
-            new SideBySide()
+            new SideBySide(warmUp)
                 .add(raw, sweepRows, () -> RawRuns.rowsPerSecond(taskShaped, (int) sweepRows))
                 .add(sql, sweepRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
                 .add(
@@ -339,10 +345,10 @@ public final class BenchSuite implements Callable<Integer> {
         measured.forEach((name, m) -> series.get(name).put(batch, m.median()));
       }
     }
-    // each model learns its own size in the warm-up round, as an executor does on its first rows
+    // each model learns its own size in the warm-up, as an executor does on its first rows
     spark.conf().set("spark.torchbatch.model.mlp.batchSize", BatchSizer.AUTO);
     Map<String, Double> auto = new LinkedHashMap<>();
-    new SideBySide()
+    new SideBySide(warmUp)
         .add(sql, sweepRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
         .add(job, sweepRows, () -> Jobs.predict(mlp.toString(), WIDE, wide, output))
         .add(tinyJob, tinyRows, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
@@ -527,21 +533,24 @@ public final class BenchSuite implements Callable<Integer> {
 
   private String setup() {
     return String.format(
-        "%s; %d cores; Java %s; Spark %s, local[2]. %d rounds after a warm-up round; each ratio is"
-            + " taken round by round from cases run back to back, then its median and range."
+        "%s; %d cores; Java %s; Spark %s, local[2]. %d rounds after a warm-up in which each case"
+            + " runs for %.0f s (at least once); each ratio is taken round by round from cases run"
+            + " back to back, then its median and range."
             + "%n%nCommand: `scripts/bench --rows %d --sql-rows %d --tiny-rows %d --udf-rows %d"
-            + " --memory-rows %d --repeats %d --only %s`%n",
+            + " --memory-rows %d --repeats %d --warm-up %.0f --only %s`%n",
         LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"),
         spark.version(),
         repeats,
+        warmUp,
         rows,
         sqlRows,
         tinyRows,
         udfRows,
         memoryRows,
         repeats,
+        warmUp,
         String.join(",", sections));
   }
 }
