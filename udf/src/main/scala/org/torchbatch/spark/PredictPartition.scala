@@ -56,8 +56,9 @@ case class PredictPartition(
 
     override def next(): InternalRow = {
       if (!hasNext) throw new NoSuchElementException
+      val i = row
       row += 1
-      run.project(joined(input.getRow(from + row - 1), results.getRow(row - 1)))
+      run.project(joined(input.getRow(from + i), results.getRow(i)))
     }
 
     /** Runs the models on the next slice, reading input batches until one has rows left. */
