@@ -1,5 +1,6 @@
 package org.torchbatch.job.bench;
 
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -107,6 +108,12 @@ public final class BenchSuite implements Callable<Integer> {
   double warmUp;
 
   @Option(
+      names = "--round-seconds",
+      defaultValue = "5",
+      description = "seconds each case runs (at least once) in a round")
+  double roundSeconds;
+
+  @Option(
       names = "--only",
       split = ",",
       defaultValue = "cases,heavier,batch,phases,profile,conversions,memory",
@@ -192,7 +199,7 @@ public final class BenchSuite implements Callable<Integer> {
       HostTensor ready = RawRuns.readyTensor(4096, WIDE);
       System.out.println("Cases, side by side:");
       measured =
-          new SideBySide(warmUp)
+          new SideBySide(warmUp, roundSeconds)
               // raw over as many rows as the job, so both ride out the same noise
               .add(RAW, rows, () -> RawRuns.rowsPerSecond(taskShaped, (int) rows))
               .add(RAW_SHARED, rows, () -> RawRuns.rowsPerSecond(shared, ready, (int) rows))
@@ -283,7 +290,7 @@ public final class BenchSuite implements Callable<Integer> {
     try (ModelHandle handle = ModelCache.shared().acquire(deep, DeviceSpec.CPU)) {
       List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096, WIDE);
       measured =
-          new SideBySide(warmUp)
+          new SideBySide(warmUp, roundSeconds)
               .add(raw, heavierRows, () -> RawRuns.rowsPerSecond(taskShaped, (int) heavierRows))
               .add(
                   job,
@@ -329,7 +336,7 @@ public final class BenchSuite implements Callable<Integer> {
         String size = String.valueOf(batch);
         spark.conf().set("spark.torchbatch.model.mlp.batchSize", size);
         Map<String, Measurement> measured =
-            new SideBySide(warmUp)
+            new SideBySide(warmUp, roundSeconds)
                 .add(raw, sweepRows, () -> RawRuns.rowsPerSecond(taskShaped, (int) sweepRows))
                 .add(sql, sweepRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
                 .add(
@@ -348,7 +355,7 @@ public final class BenchSuite implements Callable<Integer> {
     // each model learns its own size in the warm-up, as an executor does on its first rows
     spark.conf().set("spark.torchbatch.model.mlp.batchSize", BatchSizer.AUTO);
     Map<String, Double> auto = new LinkedHashMap<>();
-    new SideBySide(warmUp)
+    new SideBySide(warmUp, roundSeconds)
         .add(sql, sweepRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
         .add(job, sweepRows, () -> Jobs.predict(mlp.toString(), WIDE, wide, output))
         .add(tinyJob, tinyRows, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
@@ -533,24 +540,32 @@ public final class BenchSuite implements Callable<Integer> {
 
   private String setup() {
     return String.format(
-        "%s; %d cores; Java %s; Spark %s, local[2]. %d rounds after a warm-up in which each case"
-            + " runs for %.0f s (at least once); each ratio is taken round by round from cases run"
-            + " back to back, then its median and range."
+        "%s; %d cores; Java %s; Spark %s, local[2]. A warm-up in which each case runs for %s s,"
+            + " then %d rounds in which each runs for %s s (every case at least once each time);"
+            + " each ratio is taken round by round from cases run back to back, then its median"
+            + " and range."
             + "%n%nCommand: `scripts/bench --rows %d --sql-rows %d --tiny-rows %d --udf-rows %d"
-            + " --memory-rows %d --repeats %d --warm-up %.0f --only %s`%n",
+            + " --memory-rows %d --repeats %d --warm-up %s --round-seconds %s --only %s`%n",
         LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"),
         spark.version(),
+        seconds(warmUp),
         repeats,
-        warmUp,
+        seconds(roundSeconds),
         rows,
         sqlRows,
         tinyRows,
         udfRows,
         memoryRows,
         repeats,
-        warmUp,
+        seconds(warmUp),
+        seconds(roundSeconds),
         String.join(",", sections));
+  }
+
+  /** 10 as "10", 0.5 as "0.5". */
+  private static String seconds(double value) {
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 }
