@@ -5,14 +5,20 @@ import java.util.Map;
 import org.torchbatch.runtime.bench.Measurement;
 
 /**
- * Cases measured interleaved, so that a noisy neighbour hits all of them alike: a warm-up in which
- * each case runs for {@code warmUpSeconds} (short cases many times, until the JIT compiler has
- * settled on their code), then {@code repeats} rounds, each running every case in the order they
- * were added for {@code roundSeconds}, so that one hiccup cannot decide a sub-second case's round.
- * Every case runs at least once each time.
+ * Cases measured interleaved, so that a noisy neighbour hits all of them alike: a warm-up, then
+ * {@code repeats} rounds. Each is made of passes that run every case once in the order they were
+ * added, until each case has run for the warm-up's or the round's seconds (at least once): a
+ * sub-second case runs many times, interleaved with the others, so that the JIT compiler has
+ * settled on its code before the rounds and no single hiccup decides its round.
  */
 final class SideBySide {
   private record Case(long rows, Runnable body) {}
+
+  /** A case's runs and seconds so far in one warm-up or round. */
+  private static final class Tally {
+    int runs;
+    double seconds;
+  }
 
   private final Map<String, Case> cases = new LinkedHashMap<>();
   private final double warmUpSeconds;
@@ -29,35 +35,47 @@ final class SideBySide {
   }
 
   Map<String, Measurement> run(int repeats) {
-    cases.forEach((name, measured) -> runFor("warm-up ", name, measured, warmUpSeconds));
+    passes("warm-up ", warmUpSeconds);
     Map<String, double[]> rates = new LinkedHashMap<>();
     cases.keySet().forEach(name -> rates.put(name, new double[repeats]));
     for (int round = 0; round < repeats; round++) {
-      for (Map.Entry<String, Case> entry : cases.entrySet()) {
-        rates.get(entry.getKey())[round] =
-            runFor("round " + (round + 1) + " ", entry.getKey(), entry.getValue(), roundSeconds);
-      }
+      int r = round;
+      passes("round " + (round + 1) + " ", roundSeconds)
+          .forEach((name, rate) -> rates.get(name)[r] = rate);
     }
     Map<String, Measurement> measured = new LinkedHashMap<>();
     rates.forEach((name, values) -> measured.put(name, new Measurement(values)));
     return measured;
   }
 
-  /**
-   * Runs a case until {@code seconds} have passed, at least once; prints and returns its rows/s.
-   */
-  private static double runFor(String label, String name, Case measured, double seconds) {
-    long begin = System.nanoTime();
-    int runs = 0;
-    double elapsed;
-    do {
-      measured.body().run();
-      runs++;
-      elapsed = (System.nanoTime() - begin) / 1e9;
-    } while (elapsed < seconds);
-    double rate = measured.rows() * runs / elapsed;
-    System.out.printf(
-        "  %s %-50s %,12.0f rows/s (%d run%s)%n", label, name, rate, runs, runs == 1 ? "" : "s");
-    return rate;
+  /** Passes over the cases until each has run for {@code seconds}; prints each case's rows/s. */
+  private Map<String, Double> passes(String label, double seconds) {
+    Map<String, Tally> tallies = new LinkedHashMap<>();
+    cases.keySet().forEach(name -> tallies.put(name, new Tally()));
+    boolean more = true;
+    while (more) {
+      more = false;
+      for (Map.Entry<String, Case> entry : cases.entrySet()) {
+        Tally tally = tallies.get(entry.getKey());
+        if (tally.runs > 0 && tally.seconds >= seconds) {
+          continue;
+        }
+        long begin = System.nanoTime();
+        entry.getValue().body().run();
+        tally.seconds += (System.nanoTime() - begin) / 1e9;
+        tally.runs++;
+        more |= tally.seconds < seconds;
+      }
+    }
+    Map<String, Double> rates = new LinkedHashMap<>();
+    tallies.forEach(
+        (name, tally) -> {
+          double rate = cases.get(name).rows() * tally.runs / tally.seconds;
+          System.out.printf(
+              "  %s %-50s %,12.0f rows/s (%d run%s)%n",
+              label, name, rate, tally.runs, tally.runs == 1 ? "" : "s");
+          rates.put(name, rate);
+        });
+    return rates;
   }
 }
