@@ -20,6 +20,15 @@ public record Measurement(double[] rowsPerSecond) {
     return Arrays.stream(rowsPerSecond).max().orElse(0);
   }
 
+  /** Run by run (or round by round), these values over {@code other}'s. */
+  public Measurement dividedBy(Measurement other) {
+    double[] values = new double[rowsPerSecond.length];
+    for (int r = 0; r < values.length; r++) {
+      values[r] = rowsPerSecond[r] / other.rowsPerSecond[r];
+    }
+    return new Measurement(values);
+  }
+
   /** {@code 54,321 (52,100-55,020)}. */
   public String describe() {
     return String.format("%,.0f (%,.0f-%,.0f)", median(), min(), max());

@@ -189,7 +189,7 @@ public final class BenchSuite implements Callable<Integer> {
     String output = folder.resolve("job-output").toString();
     long sqlPasses = sqlPasses();
     long rawTinyRows = RAW_TINY_ROW_FACTOR * tinyRows;
-    Map<String, Measurement> measured;
+    SideBySide.Rounds rounds;
     try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU);
         ModelHandle tinyHandle = ModelCache.shared().acquire(tiny, DeviceSpec.CPU)) {
       List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096, WIDE);
@@ -198,7 +198,7 @@ public final class BenchSuite implements Callable<Integer> {
       ModelRunner shared = handle.newRunner(2);
       HostTensor ready = RawRuns.readyTensor(4096, WIDE);
       System.out.println("Cases, side by side:");
-      measured =
+      rounds =
           new SideBySide(warmUp, roundSeconds)
               // raw over as many rows as the job, so both ride out the same noise
               .add(RAW, rows, () -> RawRuns.rowsPerSecond(taskShaped, (int) rows))
@@ -243,6 +243,7 @@ public final class BenchSuite implements Callable<Integer> {
                   () -> Jobs.drain(spark.sql("SELECT id, rowpredict(features) FROM narrow")))
               .run(repeats);
     }
+    Map<String, Measurement> measured = rounds.rates();
     report.target(ratio("job / raw (mlp_small)", measured, JOB, RAW, 0.90));
     report.target(ratio("SQL predict / raw (mlp_small)", measured, SQL, RAW, 0.90));
     report.target(ratio("tiny-model job / no-model copy", measured, TINY_JOB, NO_MODEL, 0.90));
@@ -256,6 +257,14 @@ public final class BenchSuite implements Callable<Integer> {
     report.target(
         ratio("batched SQL predict / per-row UDF (tiny_mlp)", measured, BATCHED, PER_ROW, 10));
     report.limit(limit(measured));
+    Map<String, Measurement> cpu = new LinkedHashMap<>();
+    cpu.put("job / raw (mlp_small)", perCpuSecond(rounds, JOB, RAW));
+    cpu.put("SQL predict / raw (mlp_small)", perCpuSecond(rounds, SQL, RAW));
+    cpu.put("tiny-model job / no-model copy", perCpuSecond(rounds, TINY_JOB, NO_MODEL));
+    cpu.put(
+        "tiny-model job / no-model job writing as much as it",
+        perCpuSecond(rounds, TINY_JOB, NO_MODEL_SAME_OUTPUT));
+    report.cpuTime(cpu);
     Map<String, Long> caseRows = new LinkedHashMap<>();
     for (String name :
         List.of(RAW, RAW_SHARED, JOB, JOB_SPARK_PARQUET, SPARK_ALONE, READ, SPARK_READ)) {
@@ -269,7 +278,7 @@ public final class BenchSuite implements Callable<Integer> {
     for (String name : List.of(BATCHED, PER_ROW)) {
       caseRows.put(name, udfRows);
     }
-    report.cases(measured, caseRows);
+    report.cases(rounds, caseRows);
     report.write();
     cachedWide.unpersist(true);
     cachedNarrow.unpersist(true);
@@ -286,10 +295,10 @@ public final class BenchSuite implements Callable<Integer> {
     String raw = "graph-runtime raw, mlp_deep, batch 4096, 2 runners x 1 thread";
     String job = "job Parquet -> Parquet, mlp_deep, batch 4096";
     System.out.println("Heavier model:");
-    Map<String, Measurement> measured;
+    SideBySide.Rounds rounds;
     try (ModelHandle handle = ModelCache.shared().acquire(deep, DeviceSpec.CPU)) {
       List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096, WIDE);
-      measured =
+      rounds =
           new SideBySide(warmUp, roundSeconds)
               .add(raw, heavierRows, () -> RawRuns.rowsPerSecond(taskShaped, (int) heavierRows))
               .add(
@@ -300,15 +309,17 @@ public final class BenchSuite implements Callable<Integer> {
                   SPARK_ALONE, heavierRows, () -> Jobs.sparkAlone(spark, wide, output, MLP_OUTPUTS))
               .run(repeats);
     }
+    Map<String, Measurement> measured = rounds.rates();
     Map<String, Measurement> ratios = new LinkedHashMap<>();
     ratios.put("job / raw (mlp_deep)", perRound(measured, job, raw));
+    ratios.put("the same in rows per CPU-second", perCpuSecond(rounds, job, raw));
     Reach reach =
         reach(measured.get(raw), measured.get(SPARK_ALONE), measured.get(job), measured.get(raw));
     ratios.put("job / raw if torchbatch cost nothing", reach.reachable());
     ratios.put("job / that limit", reach.reached());
     Map<String, Long> caseRows = new LinkedHashMap<>();
     measured.keySet().forEach(name -> caseRows.put(name, heavierRows));
-    report.heavier(ratios, measured, caseRows);
+    report.heavier(ratios, rounds, caseRows);
     report.write();
   }
 
@@ -348,7 +359,8 @@ public final class BenchSuite implements Callable<Integer> {
                     tinyRows,
                     () ->
                         Jobs.predict(tiny.toString(), NARROW, narrow, output, "--batch-size", size))
-                .run(repeats);
+                .run(repeats)
+                .rates();
         measured.forEach((name, m) -> series.get(name).put(batch, m.median()));
       }
     }
@@ -360,6 +372,7 @@ public final class BenchSuite implements Callable<Integer> {
         .add(job, sweepRows, () -> Jobs.predict(mlp.toString(), WIDE, wide, output))
         .add(tinyJob, tinyRows, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
         .run(repeats)
+        .rates()
         .forEach((name, m) -> auto.put(name, m.median()));
     spark.conf().unset("spark.torchbatch.model.mlp.batchSize");
     // the tiny job's rows/s would flatten the mlp_small lines: it is in the table only
@@ -529,13 +542,13 @@ public final class BenchSuite implements Callable<Integer> {
   /** Round by round, {@code numerator}'s rows/s over {@code denominator}'s. */
   private static Measurement perRound(
       Map<String, Measurement> measured, String numerator, String denominator) {
-    double[] top = measured.get(numerator).rowsPerSecond();
-    double[] bottom = measured.get(denominator).rowsPerSecond();
-    double[] rounds = new double[top.length];
-    for (int r = 0; r < rounds.length; r++) {
-      rounds[r] = top[r] / bottom[r];
-    }
-    return new Measurement(rounds);
+    return measured.get(numerator).dividedBy(measured.get(denominator));
+  }
+
+  /** Round by round, {@code numerator}'s rows per CPU-second over {@code denominator}'s. */
+  private static Measurement perCpuSecond(
+      SideBySide.Rounds rounds, String numerator, String denominator) {
+    return rounds.perCpuSecond(numerator).dividedBy(rounds.perCpuSecond(denominator));
   }
 
   private String setup() {

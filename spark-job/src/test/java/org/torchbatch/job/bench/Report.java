@@ -35,6 +35,7 @@ final class Report {
   private final String head;
   private final List<Ratio> targets = new ArrayList<>();
   private Limit limit;
+  private Map<String, Measurement> cpuTime = Map.of();
   private final StringBuilder text = new StringBuilder();
 
   Report(Path file, String title, String setup) {
@@ -52,20 +53,36 @@ final class Report {
     this.limit = limit;
   }
 
-  void cases(Map<String, Measurement> measured, Map<String, Long> rows) {
-    section("Cases (rows/s, median and min-max of the rounds)");
-    caseTable(measured, rows);
+  /** The targets' ratios in rows per CPU-second of the JVM; printed under the limits. */
+  void cpuTime(Map<String, Measurement> ratios) {
+    this.cpuTime = ratios;
   }
 
-  private void caseTable(Map<String, Measurement> measured, Map<String, Long> rows) {
-    line("| case | rows per run | rows/s | min-max |");
-    line("|---|---|---|---|");
-    measured.forEach(
-        (name, m) ->
-            line(
-                String.format(
-                    "| %s | %,d | %,.0f | %,.0f-%,.0f |",
-                    name, rows.get(name), m.median(), m.min(), m.max())));
+  void cases(SideBySide.Rounds rounds, Map<String, Long> rows) {
+    section("Cases (rows/s, median and min-max of the rounds)");
+    caseTable(rounds, rows);
+  }
+
+  private void caseTable(SideBySide.Rounds rounds, Map<String, Long> rows) {
+    line("| case | rows per run | rows/s | min-max | cores busy (JVM) |");
+    line("|---|---|---|---|---|");
+    rounds
+        .rates()
+        .forEach(
+            (name, m) -> {
+              Measurement cores = rounds.coresBusy().get(name);
+              line(
+                  String.format(
+                      "| %s | %,d | %,.0f | %,.0f-%,.0f | %.2f (%.2f-%.2f) |",
+                      name,
+                      rows.get(name),
+                      m.median(),
+                      m.min(),
+                      m.max(),
+                      cores.median(),
+                      cores.min(),
+                      cores.max()));
+            });
   }
 
   /** Rows/s by fixed batch size, then a row for {@code auto} (cases without one show "-"). */
@@ -138,8 +155,7 @@ final class Report {
   }
 
   /** The job against raw on a heavier model, with the same read + write: ratios, then cases. */
-  void heavier(
-      Map<String, Measurement> ratios, Map<String, Measurement> cases, Map<String, Long> rows) {
+  void heavier(Map<String, Measurement> ratios, SideBySide.Rounds cases, Map<String, Long> rows) {
     section("A heavier model: mlp_deep (mlp_small's layers, ~6x the work a row, same input)");
     line("| ratio | median | min-max |");
     line("|---|---|---|");
@@ -234,6 +250,16 @@ final class Report {
           row(
               "raw: 2 runners x 1 thread / 1 runner x 2 threads (which shape is the limit)",
               limit.rawShapes()));
+    }
+    if (!cpuTime.isEmpty()) {
+      all.append("\n## The same ratios in CPU time\n\n");
+      all.append(
+          "Rows per CPU-second of the whole JVM (its tasks, driver, compiler and collector), round"
+              + " by round: cores a neighbour takes lower rows/s but not these, so where the"
+              + " targets' ratios and these part, the machine was shared unevenly between the"
+              + " cases (see cores busy under Cases).\n\n");
+      all.append("| ratio | median | min-max |\n|---|---|---|\n");
+      cpuTime.forEach((name, values) -> all.append(row(name, values)));
     }
     Files.writeString(file, all.append(text));
   }

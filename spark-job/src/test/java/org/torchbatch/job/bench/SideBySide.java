@@ -1,5 +1,7 @@
 package org.torchbatch.job.bench;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.torchbatch.runtime.bench.Measurement;
@@ -9,15 +11,40 @@ import org.torchbatch.runtime.bench.Measurement;
  * {@code repeats} rounds. Each is made of passes that run every case once in the order they were
  * added, until each case has run for the warm-up's or the round's seconds (at least once): a
  * sub-second case runs many times, interleaved with the others, so that the JIT compiler has
- * settled on its code before the rounds and no single hiccup decides its round.
+ * settled on its code before the rounds and no single hiccup decides its round. Each case's CPU
+ * time (the whole JVM's, as a job's includes its driver, compiler and collector) is kept too: a
+ * neighbour that takes cores lowers rows/s but not rows per CPU-second.
  */
 final class SideBySide {
+  private static final OperatingSystemMXBean OS =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
   private record Case(long rows, Runnable body) {}
 
-  /** A case's runs and seconds so far in one warm-up or round. */
+  /**
+   * Per case, round by round: rows/s, and the JVM's cores busy while it ran (CPU seconds over wall
+   * seconds: on this machine's 2 cores, 2 when a case kept both busy and no neighbour took them).
+   */
+  record Rounds(Map<String, Measurement> rates, Map<String, Measurement> coresBusy) {
+    /** Rows per CPU-second of the JVM, round by round. */
+    Measurement perCpuSecond(String name) {
+      return rates.get(name).dividedBy(coresBusy.get(name));
+    }
+  }
+
+  /** A case's runs, wall and CPU seconds so far in one warm-up or round. */
   private static final class Tally {
     int runs;
     double seconds;
+    double cpuSeconds;
+
+    double rowsPerSecond(long rowsPerRun) {
+      return rowsPerRun * runs / seconds;
+    }
+
+    double coresBusy() {
+      return cpuSeconds / seconds;
+    }
   }
 
   private final Map<String, Case> cases = new LinkedHashMap<>();
@@ -34,22 +61,35 @@ final class SideBySide {
     return this;
   }
 
-  Map<String, Measurement> run(int repeats) {
+  Rounds run(int repeats) {
     passes("warm-up ", warmUpSeconds);
     Map<String, double[]> rates = new LinkedHashMap<>();
+    Map<String, double[]> cores = new LinkedHashMap<>();
     cases.keySet().forEach(name -> rates.put(name, new double[repeats]));
+    cases.keySet().forEach(name -> cores.put(name, new double[repeats]));
     for (int round = 0; round < repeats; round++) {
       int r = round;
       passes("round " + (round + 1) + " ", roundSeconds)
-          .forEach((name, rate) -> rates.get(name)[r] = rate);
+          .forEach(
+              (name, tally) -> {
+                rates.get(name)[r] = tally.rowsPerSecond(cases.get(name).rows());
+                cores.get(name)[r] = tally.coresBusy();
+              });
     }
+    return new Rounds(measurements(rates), measurements(cores));
+  }
+
+  private static Map<String, Measurement> measurements(Map<String, double[]> values) {
     Map<String, Measurement> measured = new LinkedHashMap<>();
-    rates.forEach((name, values) -> measured.put(name, new Measurement(values)));
+    values.forEach((name, rounds) -> measured.put(name, new Measurement(rounds)));
     return measured;
   }
 
-  /** Passes over the cases until each has run for {@code seconds}; prints each case's rows/s. */
-  private Map<String, Double> passes(String label, double seconds) {
+  /**
+   * Passes over the cases until each has run for {@code seconds}; prints each case's rows/s and
+   * cores busy.
+   */
+  private Map<String, Tally> passes(String label, double seconds) {
     Map<String, Tally> tallies = new LinkedHashMap<>();
     cases.keySet().forEach(name -> tallies.put(name, new Tally()));
     boolean more = true;
@@ -60,22 +100,25 @@ final class SideBySide {
         if (tally.runs > 0 && tally.seconds >= seconds) {
           continue;
         }
+        long cpu = OS.getProcessCpuTime();
         long begin = System.nanoTime();
         entry.getValue().body().run();
         tally.seconds += (System.nanoTime() - begin) / 1e9;
+        tally.cpuSeconds += (OS.getProcessCpuTime() - cpu) / 1e9;
         tally.runs++;
         more |= tally.seconds < seconds;
       }
     }
-    Map<String, Double> rates = new LinkedHashMap<>();
     tallies.forEach(
-        (name, tally) -> {
-          double rate = cases.get(name).rows() * tally.runs / tally.seconds;
-          System.out.printf(
-              "  %s %-50s %,12.0f rows/s (%d run%s)%n",
-              label, name, rate, tally.runs, tally.runs == 1 ? "" : "s");
-          rates.put(name, rate);
-        });
-    return rates;
+        (name, tally) ->
+            System.out.printf(
+                "  %s %-50s %,12.0f rows/s, %.2f cores busy (%d run%s)%n",
+                label,
+                name,
+                tally.rowsPerSecond(cases.get(name).rows()),
+                tally.coresBusy(),
+                tally.runs,
+                tally.runs == 1 ? "" : "s"));
+    return tallies;
   }
 }
