@@ -1,8 +1,13 @@
 package org.torchbatch.job.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -14,6 +19,8 @@ import org.apache.spark.sql.types.StructType;
 
 /** Inputs of the cases: rows of an id and {@code width} random floats, as Parquet or in memory. */
 final class BenchData {
+  private static final ByteBuffer SCRATCH = ByteBuffer.allocateDirect(8 << 20);
+
   private BenchData() {}
 
   /** Random-valued rows, so Parquet stores them as a real feature column would be (plain). */
@@ -41,6 +48,26 @@ final class BenchData {
           .parquet(path.toString());
     }
     return path.toString();
+  }
+
+  /**
+   * Reads every file in {@code folder} once, untimed, so that the next run finds them in the page
+   * cache. This VM drops cached pages of files left unread for a minute or two even with gigabytes
+   * free, and a job that then waits on the disk (~10% slower here, on either Parquet reader) would
+   * be compared with raw, which reads nothing, and with rounds that found the pages still cached.
+   */
+  static synchronized void intoPageCache(String folder) {
+    try (Stream<Path> files = Files.list(Path.of(folder))) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        try (FileChannel channel = FileChannel.open(file)) {
+          while (channel.read(SCRATCH.clear()) >= 0) {
+            // the pages read are what counts, not the bytes
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + folder, e);
+    }
   }
 
   /** The rows cached in memory (two partitions, one per core) as temporary view {@code name}. */

@@ -207,10 +207,12 @@ public final class BenchSuite implements Callable<Integer> {
               .add(
                   JOB,
                   rows,
+                  inCache(wide),
                   () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", "4096"))
               .add(
                   JOB_SPARK_PARQUET,
                   rows,
+                  inCache(wide),
                   () ->
                       Jobs.predict(
                           mlp.toString(),
@@ -223,18 +225,31 @@ public final class BenchSuite implements Callable<Integer> {
                           "spark",
                           "--parquet-writer",
                           "spark"))
-              .add(SPARK_ALONE, rows, () -> Jobs.sparkAlone(spark, wide, output, MLP_OUTPUTS))
-              .add(READ, rows, () -> Jobs.read(spark, TensorParquetFormat.Name(), wide))
-              .add(SPARK_READ, rows, () -> Jobs.read(spark, "parquet", wide))
+              .add(
+                  SPARK_ALONE,
+                  rows,
+                  inCache(wide),
+                  () -> Jobs.sparkAlone(spark, wide, output, MLP_OUTPUTS))
+              .add(
+                  READ,
+                  rows,
+                  inCache(wide),
+                  () -> Jobs.read(spark, TensorParquetFormat.Name(), wide))
+              .add(SPARK_READ, rows, inCache(wide), () -> Jobs.read(spark, "parquet", wide))
               .add(
                   RAW_TINY,
                   rawTinyRows,
                   () -> RawRuns.rowsPerSecond(tinyTaskShaped, (int) rawTinyRows))
-              .add(TINY_JOB, tinyRows, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
-              .add(NO_MODEL, tinyRows, () -> Jobs.copy(spark, narrow, output))
+              .add(
+                  TINY_JOB,
+                  tinyRows,
+                  inCache(narrow),
+                  () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
+              .add(NO_MODEL, tinyRows, inCache(narrow), () -> Jobs.copy(spark, narrow, output))
               .add(
                   NO_MODEL_SAME_OUTPUT,
                   tinyRows,
+                  inCache(narrow),
                   () -> Jobs.sparkAlone(spark, narrow, output, TINY_OUTPUTS))
               .add(BATCHED, udfRows, () -> Jobs.drain(spark.sql(query("tiny", "narrow"))))
               .add(
@@ -304,9 +319,13 @@ public final class BenchSuite implements Callable<Integer> {
               .add(
                   job,
                   heavierRows,
+                  inCache(wide),
                   () -> Jobs.predict(deep.toString(), WIDE, wide, output, "--batch-size", "4096"))
               .add(
-                  SPARK_ALONE, heavierRows, () -> Jobs.sparkAlone(spark, wide, output, MLP_OUTPUTS))
+                  SPARK_ALONE,
+                  heavierRows,
+                  inCache(wide),
+                  () -> Jobs.sparkAlone(spark, wide, output, MLP_OUTPUTS))
               .run(repeats);
     }
     Map<String, Measurement> measured = rounds.rates();
@@ -353,10 +372,12 @@ public final class BenchSuite implements Callable<Integer> {
                 .add(
                     job,
                     sweepRows,
+                    inCache(wide),
                     () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", size))
                 .add(
                     tinyJob,
                     tinyRows,
+                    inCache(narrow),
                     () ->
                         Jobs.predict(tiny.toString(), NARROW, narrow, output, "--batch-size", size))
                 .run(repeats)
@@ -369,8 +390,12 @@ public final class BenchSuite implements Callable<Integer> {
     Map<String, Double> auto = new LinkedHashMap<>();
     new SideBySide(warmUp, roundSeconds)
         .add(sql, sweepRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
-        .add(job, sweepRows, () -> Jobs.predict(mlp.toString(), WIDE, wide, output))
-        .add(tinyJob, tinyRows, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
+        .add(job, sweepRows, inCache(wide), () -> Jobs.predict(mlp.toString(), WIDE, wide, output))
+        .add(
+            tinyJob,
+            tinyRows,
+            inCache(narrow),
+            () -> Jobs.predict(tiny.toString(), NARROW, narrow, output))
         .run(repeats)
         .rates()
         .forEach((name, m) -> auto.put(name, m.median()));
@@ -393,6 +418,7 @@ public final class BenchSuite implements Callable<Integer> {
     Dataset<Row> cachedWide = BenchData.cached(spark, "wide", sqlRows, WIDE);
     spark.conf().set("spark.torchbatch.model.mlp.batchSize", "4096");
     Map<String, PhaseSplit> phases = new LinkedHashMap<>();
+    BenchData.intoPageCache(wide);
     phases.put(
         JOB,
         PhaseSplit.measure(
@@ -405,6 +431,7 @@ public final class BenchSuite implements Callable<Integer> {
     }
     phases.put(SQL, sql);
     cachedWide.unpersist(true);
+    BenchData.intoPageCache(narrow);
     phases.put(
         TINY_JOB,
         PhaseSplit.measure(spark, () -> Jobs.predict(tiny.toString(), NARROW, narrow, output)));
@@ -433,6 +460,7 @@ public final class BenchSuite implements Callable<Integer> {
     String output = folder.resolve("job-output").toString();
     System.out.println("Profile:");
     Path collapsed = folder.resolve("profile.collapsed");
+    BenchData.intoPageCache(wide);
     CpuProfile profile =
         CpuProfile.record(
             () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", "4096"),
@@ -463,6 +491,10 @@ public final class BenchSuite implements Callable<Integer> {
             0.05,
             "<"));
     report.write();
+  }
+
+  private static Runnable inCache(String folder) {
+    return () -> BenchData.intoPageCache(folder);
   }
 
   private void drainPasses(String sql, long passes) {
@@ -556,7 +588,8 @@ public final class BenchSuite implements Callable<Integer> {
         "%s; %d cores; Java %s; Spark %s, local[2]. A warm-up in which each case runs for %s s,"
             + " then %d rounds in which each runs for %s s (every case at least once each time);"
             + " each ratio is taken round by round from cases run back to back, then its median"
-            + " and range."
+            + " and range. Before each run of a case that reads Parquet, its input is read once,"
+            + " untimed, into the page cache, which this VM drops for files left unread a while."
             + "%n%nCommand: `scripts/bench --rows %d --sql-rows %d --tiny-rows %d --udf-rows %d"
             + " --memory-rows %d --repeats %d --warm-up %s --round-seconds %s --only %s`%n",
         LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),

@@ -19,7 +19,8 @@ final class SideBySide {
   private static final OperatingSystemMXBean OS =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-  private record Case(long rows, Runnable body) {}
+  /** {@code before} runs untimed ahead of each run of {@code body}. */
+  private record Case(long rows, Runnable before, Runnable body) {}
 
   /**
    * Per case, round by round: rows/s, and the JVM's cores busy while it ran (CPU seconds over wall
@@ -57,7 +58,12 @@ final class SideBySide {
   }
 
   SideBySide add(String name, long rows, Runnable body) {
-    cases.put(name, new Case(rows, body));
+    return add(name, rows, () -> {}, body);
+  }
+
+  /** A case whose runs each follow an untimed {@code before} (e.g. putting its input in cache). */
+  SideBySide add(String name, long rows, Runnable before, Runnable body) {
+    cases.put(name, new Case(rows, before, body));
     return this;
   }
 
@@ -100,6 +106,7 @@ final class SideBySide {
         if (tally.runs > 0 && tally.seconds >= seconds) {
           continue;
         }
+        entry.getValue().before().run();
         long cpu = OS.getProcessCpuTime();
         long begin = System.nanoTime();
         entry.getValue().body().run();
