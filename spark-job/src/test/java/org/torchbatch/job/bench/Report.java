@@ -255,9 +255,9 @@ final class Report {
       all.append("\n## The same ratios in CPU time\n\n");
       all.append(
           "Rows per CPU-second of the whole JVM (its tasks, driver, compiler and collector), round"
-              + " by round: cores a neighbour takes lower rows/s but not these, so where the"
-              + " targets' ratios and these part, the machine was shared unevenly between the"
-              + " cases (see cores busy under Cases).\n\n");
+              + " by round: cores a neighbour takes, or a wait (on the disk, say), lower rows/s"
+              + " but not these, so where the targets' ratios and these part, a case kept fewer"
+              + " cores busy than the other (see cores busy under Cases).\n\n");
       all.append("| ratio | median | min-max |\n|---|---|---|\n");
       cpuTime.forEach((name, values) -> all.append(row(name, values)));
     }

@@ -71,8 +71,10 @@ final class SideBySide {
     passes("warm-up ", warmUpSeconds);
     Map<String, double[]> rates = new LinkedHashMap<>();
     Map<String, double[]> cores = new LinkedHashMap<>();
-    cases.keySet().forEach(name -> rates.put(name, new double[repeats]));
-    cases.keySet().forEach(name -> cores.put(name, new double[repeats]));
+    for (String name : cases.keySet()) {
+      rates.put(name, new double[repeats]);
+      cores.put(name, new double[repeats]);
+    }
     for (int round = 0; round < repeats; round++) {
       int r = round;
       passes("round " + (round + 1) + " ", roundSeconds)
