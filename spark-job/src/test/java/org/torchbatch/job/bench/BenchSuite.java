@@ -23,6 +23,7 @@ import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.engine.ModelHandle;
 import org.torchbatch.runtime.engine.ModelRunner;
 import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.spark.parquet.ParquetSplitBatches;
 import org.torchbatch.spark.parquet.TensorParquetFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,6 +99,18 @@ public final class BenchSuite implements Callable<Integer> {
       description = "rows of each case on the heavier model")
   long heavierRows;
 
+  @Option(
+      names = "--storage-rows",
+      defaultValue = "500000",
+      description = "rows of each case on capped storage")
+  long storageRows;
+
+  @Option(
+      names = "--storage-mb-per-second",
+      defaultValue = "100",
+      description = "the capped storage's MB/s a stream (a remote store's order of magnitude)")
+  long storageMbPerSecond;
+
   @Option(names = "--repeats", defaultValue = "3", description = "rounds after the warm-up")
   int repeats;
 
@@ -116,7 +129,7 @@ public final class BenchSuite implements Callable<Integer> {
   @Option(
       names = "--only",
       split = ",",
-      defaultValue = "cases,heavier,batch,phases,profile,conversions,memory",
+      defaultValue = "cases,heavier,storage,batch,phases,profile,conversions,memory",
       description = "sections to run: ${DEFAULT-VALUE}")
   Set<String> sections;
 
@@ -154,6 +167,9 @@ public final class BenchSuite implements Callable<Integer> {
     }
     if (sections.contains("heavier")) {
       heavier();
+    }
+    if (sections.contains("storage")) {
+      storage();
     }
     if (sections.contains("batch")) {
       batchSizes();
@@ -300,6 +316,65 @@ public final class BenchSuite implements Callable<Integer> {
   }
 
   /**
+   * The mlp_small job reading ahead (the default) and reading each row group's chunks whole before
+   * decoding, as parquet-mr does: on input in the page cache, where reading costs only CPU, and on
+   * storage whose streams are capped ({@link CappedStorage}), as a remote store's are.
+   */
+  private void storage() throws Exception {
+    String local = BenchData.parquet(spark, data, storageRows, WIDE);
+    String capped = "capped://" + Path.of(local).toAbsolutePath();
+    var hadoop = spark.sparkContext().hadoopConfiguration();
+    hadoop.set("fs.capped.impl", CappedStorage.class.getName());
+    hadoop.setLong(CappedStorage.RATE, storageMbPerSecond << 20);
+    String output = folder.resolve("job-output").toString();
+    String mbps = storageMbPerSecond + " MB/s";
+    String aheadCapped = "job, read ahead, storage capped at " + mbps + " a stream";
+    String wholeCapped = "job, chunks read whole, storage capped at " + mbps + " a stream";
+    String aheadLocal = "job, read ahead, input in the page cache";
+    String wholeLocal = "job, chunks read whole, input in the page cache";
+    System.out.println("Storage:");
+    SideBySide.Rounds rounds =
+        new SideBySide(warmUp, roundSeconds)
+            .add(aheadCapped, storageRows, inCache(local), () -> job(capped, output, null))
+            .add(wholeCapped, storageRows, inCache(local), () -> job(capped, output, "0"))
+            .add(aheadLocal, storageRows, inCache(local), () -> job(local, output, null))
+            .add(wholeLocal, storageRows, inCache(local), () -> job(local, output, "0"))
+            .run(repeats);
+    Map<String, Measurement> measured = rounds.rates();
+    Map<String, Measurement> ratios = new LinkedHashMap<>();
+    ratios.put(
+        "read ahead / chunks read whole, storage capped at " + mbps + " a stream",
+        perRound(measured, aheadCapped, wholeCapped));
+    ratios.put(
+        "read ahead / chunks read whole, input in the page cache",
+        perRound(measured, aheadLocal, wholeLocal));
+    Map<String, Long> caseRows = new LinkedHashMap<>();
+    measured.keySet().forEach(name -> caseRows.put(name, storageRows));
+    report.ratios(
+        "Reading ahead: the job on capped storage and on cached input (mlp_small, batch 4096)",
+        "Capped storage: local files read through a Hadoop file system that lets each open stream"
+            + " read at most "
+            + mbps
+            + " and spends no CPU waiting, as a remote store's streams do.",
+        ratios,
+        rounds,
+        caseRows);
+    report.write();
+  }
+
+  /** The mlp_small job, with spark.torchbatch.parquet.readAhead at {@code readAhead} if set. */
+  private void job(String input, String output, String readAhead) {
+    if (readAhead != null) {
+      spark.conf().set(ParquetSplitBatches.READ_AHEAD, readAhead);
+    }
+    try {
+      Jobs.predict(mlp.toString(), WIDE, input, output, "--batch-size", "4096");
+    } finally {
+      spark.conf().unset(ParquetSplitBatches.READ_AHEAD);
+    }
+  }
+
+  /**
    * Raw, the job and its read + write alone on mlp_deep, mlp_small's layers with ~6x the work a row
    * on the same input: how job / raw moves when the model's share of the work grows.
    */
@@ -338,7 +413,12 @@ public final class BenchSuite implements Callable<Integer> {
     ratios.put("job / that limit", reach.reached());
     Map<String, Long> caseRows = new LinkedHashMap<>();
     measured.keySet().forEach(name -> caseRows.put(name, heavierRows));
-    report.heavier(ratios, rounds, caseRows);
+    report.ratios(
+        "A heavier model: mlp_deep (mlp_small's layers, ~6x the work a row, same input)",
+        null,
+        ratios,
+        rounds,
+        caseRows);
     report.write();
   }
 

@@ -155,8 +155,18 @@ final class Report {
   }
 
   /** The job against raw on a heavier model, with the same read + write: ratios, then cases. */
-  void heavier(Map<String, Measurement> ratios, SideBySide.Rounds cases, Map<String, Long> rows) {
-    section("A heavier model: mlp_deep (mlp_small's layers, ~6x the work a row, same input)");
+  /** A section of ratios (and a paragraph, unless null) over the cases they divide. */
+  void ratios(
+      String title,
+      String paragraph,
+      Map<String, Measurement> ratios,
+      SideBySide.Rounds cases,
+      Map<String, Long> rows) {
+    section(title);
+    if (paragraph != null) {
+      line(paragraph);
+      line("");
+    }
     line("| ratio | median | min-max |");
     line("|---|---|---|");
     ratios.forEach((name, values) -> text.append(row(name, values)));

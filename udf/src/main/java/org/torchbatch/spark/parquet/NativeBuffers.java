@@ -11,11 +11,11 @@ import org.apache.parquet.bytes.ByteBufferAllocator;
 
 /**
  * Off-heap buffers for one file reader's column chunks and decompressed pages, taken from blocks
- * the executor keeps from reader to reader. New Java arrays and new native memory are zeroed (by
- * the JVM, or by the kernel on first touch); a kept block is not, and a direct buffer is read into
- * with no staging copy. Every block a reader takes goes back when the reader says its row group is
- * done, or at {@link #close}; the executor keeps at most {@link #KEPT_BYTES} of free blocks and
- * frees the rest.
+ * the executor keeps from reader to reader (as are {@link ChunkReadAhead}'s, through {@link #take}
+ * and {@link #give}). New Java arrays and new native memory are zeroed (by the JVM, or by the
+ * kernel on first touch); a kept block is not, and a direct buffer is read into with no staging
+ * copy. Every block a reader takes goes back when the reader says its row group is done, or at
+ * {@link #close}; the executor keeps at most {@link #KEPT_BYTES} of free blocks and frees the rest.
  */
 final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
   static final long KEPT_BYTES = 256L << 20;
@@ -120,7 +120,7 @@ final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
    * {address, size} of a free block of at least {@code size} bytes and at most twice that (a page
    * must not hold on to a chunk's block), or of a new one.
    */
-  private static synchronized long[] take(int size) {
+  static synchronized long[] take(int size) {
     Map.Entry<Long, List<Long>> fit = FREE.ceilingEntry((long) size);
     if (fit != null && fit.getKey() <= 2L * size + BLOCK_ROUNDING) {
       long blockSize = fit.getKey();
@@ -136,7 +136,7 @@ final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
     return new long[] {MemoryUtil.allocateMemory(blockSize), blockSize};
   }
 
-  private static synchronized void give(long[] block) {
+  static synchronized void give(long[] block) {
     if (freeBytes + block[1] > KEPT_BYTES) {
       MemoryUtil.freeMemory(block[0]);
       return;

@@ -42,6 +42,14 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * {@link #close} releases both.
  */
 public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Closeable {
+  /**
+   * Bytes of a split's column chunks read ahead of the pages being decoded, shared out among its
+   * columns by size; 0 reads each row group's chunks whole before its first page, as parquet-mr
+   * does.
+   */
+  public static final String READ_AHEAD = "spark.torchbatch.parquet.readAhead";
+
+  static final long DEFAULT_READ_AHEAD = 32L << 20;
   private static final Set<Encoding> READABLE =
       EnumSet.of(Encoding.PLAIN, Encoding.RLE, Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY);
 
@@ -53,6 +61,8 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
   private final WritableColumnVector[] vectors;
   private final ColumnarBatch batch;
   private final int capacity;
+  // null when parquet-mr reads each row group's chunks whole
+  private final ChunkStreams streams;
   private long rowsLeft;
 
   private ParquetSplitBatches(
@@ -63,12 +73,14 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       StructType required,
       StructType partitions,
       InternalRow partitionValues,
-      int capacity) {
+      int capacity,
+      ChunkStreams streams) {
     this.path = path;
     this.reader = reader;
     this.buffers = buffers;
     this.layouts = layouts;
     this.capacity = capacity;
+    this.streams = streams;
     this.cursors =
         layouts.stream().map(l -> new ColumnCursor(l, buffers)).toArray(ColumnCursor[]::new);
     // off the heap, so that the predict operator hands the values to Arrow without a copy
@@ -124,10 +136,11 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       int capacity,
       NativeBuffers buffers)
       throws IOException {
+    var codecs = new SnappyPageCodecs(HadoopCodecs.newFactory(conf, 0), buffers);
     var builder =
         HadoopReadOptions.builder(conf, path)
             .withRange(start, start + length)
-            .withCodecFactory(new SnappyPageCodecs(HadoopCodecs.newFactory(conf, 0), buffers));
+            .withCodecFactory(codecs);
     if (!vectoredReads(conf, path)) {
       builder.withAllocator(buffers);
     }
@@ -149,8 +162,35 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
         fields.add(file.getType(field.name()));
       }
       reader.setRequestedSchema(new MessageType(file.getName(), fields));
-      return new ParquetSplitBatches(
-          path, reader, buffers, layouts, required, partitions, partitionValues, capacity);
+      long readAhead = conf.getLongBytes(READ_AHEAD, DEFAULT_READ_AHEAD);
+      ChunkStreams streams =
+          readAhead > 0 && !conf.getBoolean(ParquetInputFormat.PAGE_VERIFY_CHECKSUM_ENABLED, false)
+              ? ChunkStreams.start(
+                  HadoopInputFile.fromPath(path, conf),
+                  path.toString(),
+                  reader.getRowGroups(),
+                  layouts,
+                  readAhead,
+                  codecs,
+                  buffers)
+              : null;
+      try {
+        return new ParquetSplitBatches(
+            path,
+            reader,
+            buffers,
+            layouts,
+            required,
+            partitions,
+            partitionValues,
+            capacity,
+            streams);
+      } catch (RuntimeException e) {
+        if (streams != null) {
+          streams.close();
+        }
+        throw e;
+      }
     } catch (IOException | RuntimeException e) {
       reader.close();
       throw e;
@@ -217,6 +257,20 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
           cursor.endRowGroup();
         }
         buffers.releaseAll();
+        if (streams != null) {
+          if (!streams.hasNextRowGroup()) {
+            return false;
+          }
+          rowsLeft = streams.nextRowGroup();
+          for (int i = 0; i < cursors.length; i++) {
+            try {
+              cursors[i].start(streams.pages(i));
+            } catch (RuntimeException e) {
+              throw new ParquetDecodingException(problem(i, e.getMessage()), e);
+            }
+          }
+          continue;
+        }
         PageReadStore rowGroup = reader.readNextRowGroup();
         if (rowGroup == null) {
           return false;
@@ -275,6 +329,9 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
   public void close() throws IOException {
     batch.close();
     try {
+      if (streams != null) {
+        streams.close();
+      }
       reader.close();
     } finally {
       buffers.close();

@@ -59,7 +59,8 @@ class NativeBuffersTest extends SparkTestBase {
   }
 
   @Test
-  void aReaderGivesBackEveryBufferAtTheEndOfEachRowGroup() throws IOException {
+  void aReaderGivesBackEveryBufferAtTheEndOfEachRowGroup()
+      throws IOException, InterruptedException {
     Path folder = dir.resolve("snappy");
     spark
         .sql(
@@ -73,11 +74,23 @@ class NativeBuffersTest extends SparkTestBase {
     try (Stream<Path> files = Files.list(folder)) {
       file = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
     }
-    var blocks = read(spark.sparkContext().hadoopConfiguration(), file);
     var conf = new org.apache.hadoop.conf.Configuration(spark.sparkContext().hadoopConfiguration());
+    var streamed = read(conf, file);
+    conf.set(ParquetSplitBatches.READ_AHEAD, "0");
+    var blocks = read(conf, file);
     conf.set("parquet.hadoop.vectored.io.enabled", "true");
     var vectored = read(conf, file);
 
+    // read ahead: the page being read; its blocks are the read-ahead's own, freed at close
+    assertThat(streamed.mostLent()).isBetween(0, 1);
+    assertThat(streamed.lentAtEnd()).isZero();
+    assertThat(streamed.rows()).isEqualTo(20000);
+    assertThat(streamed.sum()).isEqualTo(blocks.sum());
+    for (int wait = 0; wait < 500 && ChunkReadAhead.heldBytes() != 0; wait++) {
+      Thread.sleep(10);
+    }
+    assertThat(ChunkReadAhead.heldBytes()).isZero();
+    // read whole
     assertThat(blocks.rows()).isEqualTo(20000);
     // the chunk and the page being read, not one buffer per page read
     assertThat(blocks.mostLent()).isBetween(1, 3);

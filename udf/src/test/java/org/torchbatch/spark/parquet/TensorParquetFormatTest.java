@@ -1,8 +1,10 @@
 package org.torchbatch.spark.parquet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -32,10 +34,14 @@ class TensorParquetFormatTest extends SparkTestBase {
   @AfterEach
   void resetConf() {
     spark.conf().unset("spark.sql.files.maxPartitionBytes");
+    spark.conf().unset(ParquetSplitBatches.READ_AHEAD);
   }
 
-  @Test
-  void denseFeatureListsAcrossPagesRowGroupsAndSplits() throws IOException {
+  /** Chunks read whole (0), and read ahead in blocks of 1000 bytes that most pages span. */
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "4000"})
+  void denseFeatureListsAcrossPagesRowGroupsAndSplits(String readAhead) throws IOException {
+    spark.conf().set(ParquetSplitBatches.READ_AHEAD, readAhead);
     // values that repeat at first (dictionary pages), then do not (plain pages in the same chunk)
     Dataset<Row> data =
         spark.sql(
@@ -71,8 +77,10 @@ class TensorParquetFormatTest extends SparkTestBase {
     assertSameAsSpark(path, "id", "score", "weight", "name", "day", "hex(tag)", "features");
   }
 
-  @Test
-  void pagesOfFormatV2() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "4000"})
+  void pagesOfFormatV2(String readAhead) throws IOException {
+    spark.conf().set(ParquetSplitBatches.READ_AHEAD, readAhead);
     Dataset<Row> data =
         spark.sql(
             "SELECT id * 0.5d AS key, transform(sequence(0, 15), i -> CAST(id - i AS FLOAT))"
@@ -88,8 +96,10 @@ class TensorParquetFormatTest extends SparkTestBase {
     assertSameAsSpark(path, "key", "features");
   }
 
-  @Test
-  void snappyPagesSpanningTheReadersBuffers() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "40000"})
+  void snappyPagesSpanningTheReadersBuffers(String readAhead) throws IOException {
+    spark.conf().set(ParquetSplitBatches.READ_AHEAD, readAhead);
     Dataset<Row> data =
         spark.sql(
             "SELECT id, transform(sequence(0, 63), i -> CAST(id * 64 + i AS FLOAT)) AS features"
@@ -101,12 +111,57 @@ class TensorParquetFormatTest extends SparkTestBase {
                 "compression", "snappy",
                 "parquet.page.size", "4096",
                 "parquet.enable.dictionary", "false"));
-    // a chunk read into 10 KB buffers: most of its 4 KB pages start in one and end in the next
+    // chunks read whole into 10 KB buffers, or ahead in 10 KB blocks: most of the 4 KB pages
+    // start in one buffer and end in the next
     spark.sparkContext().hadoopConfiguration().set("parquet.read.allocation.size", "10000");
     try {
       assertSameAsSpark(path, "id", "features");
     } finally {
       spark.sparkContext().hadoopConfiguration().unset("parquet.read.allocation.size");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "4000"})
+  void aBrokenPageHeaderNamesItsColumnAndFile(String readAhead) throws IOException {
+    spark.conf().set(ParquetSplitBatches.READ_AHEAD, readAhead);
+    Path path =
+        write(
+            spark.sql(
+                "SELECT id, transform(sequence(0, 15), i -> CAST(id + i AS FLOAT)) AS features"
+                    + " FROM range(0, 5000)"),
+            Map.of("parquet.enable.dictionary", "false"));
+    Path file;
+    try (Stream<Path> files = Files.list(path)) {
+      file = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    long page;
+    try (var reader =
+        ParquetFileReader.open(
+            HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+      page = reader.getRowGroups().get(0).getColumns().get(1).getFirstDataPageOffset();
+    }
+    try (var out = new RandomAccessFile(file.toFile(), "rw")) {
+      out.seek(page);
+      out.write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+    }
+    Files.delete(file.resolveSibling("." + file.getFileName() + ".crc"));
+
+    var thrown =
+        assertThatThrownBy(
+                () ->
+                    spark
+                        .read()
+                        .format(TensorParquetFormat.Name())
+                        .load(path.toString())
+                        .selectExpr("features")
+                        .collectAsList())
+            .hasStackTraceContaining("Cannot read")
+            .hasStackTraceContaining(file.getFileName().toString());
+    // parquet-mr reads a row group's chunks whole and does not say which one failed
+    if (!readAhead.equals("0")) {
+      thrown.hasStackTraceContaining("column features.list.element");
     }
   }
 
