@@ -224,8 +224,10 @@ final class Report {
 
   void write() throws IOException {
     StringBuilder all = new StringBuilder(head);
-    all.append("\n## Targets: ratios of cases measured side by side in this run\n\n");
-    all.append("| ratio | median | min-max | target | met |\n|---|---|---|---|---|\n");
+    if (!targets.isEmpty()) {
+      all.append("\n## Targets: ratios of cases measured side by side in this run\n\n");
+      all.append("| ratio | median | min-max | target | met |\n|---|---|---|---|---|\n");
+    }
     for (Ratio ratio : targets) {
       all.append(
           String.format(
