@@ -53,8 +53,9 @@ final class BenchData {
   /**
    * Reads every file in {@code folder} once, untimed, so that the next run finds them in the page
    * cache. This VM drops cached pages of files left unread for a minute or two even with gigabytes
-   * free, and a job that then waits on the disk (~9% slower here, on either Parquet reader) would
-   * be compared with raw, which reads nothing, and with rounds that found the pages still cached.
+   * free, and a job that then reads the disk (9-20% slower here, on either Parquet reader, reading
+   * ahead or not) would be compared with raw, which reads nothing, and with rounds that found the
+   * pages still cached.
    */
   static synchronized void intoPageCache(String folder) {
     try (Stream<Path> files = Files.list(Path.of(folder))) {

@@ -22,8 +22,9 @@ import org.apache.spark.unsafe.Platform;
  * The bytes of one column's chunks in a file split, in order, read by a helper thread up to a few
  * blocks ahead of the pages the task decodes from them, so the file's reads overlap the task's
  * decoding and model runs (parquet-mr reads a row group's chunks whole before its first page). A
- * block never spans two chunks. Its native blocks are freed by whichever of the task and the helper
- * lets go last, so {@link #close} never waits on a slow read.
+ * block never spans two chunks. Its blocks, taken from those the executor keeps ({@link
+ * NativeBuffers}), go back when both the task and the helper have let go, so {@link #close} never
+ * waits on a slow read.
  */
 final class ChunkReadAhead implements Closeable {
   static final int BLOCKS = 4;

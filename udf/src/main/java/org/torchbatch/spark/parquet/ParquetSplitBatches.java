@@ -38,8 +38,10 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
 /**
  * The columnar batches of one file split (the row groups whose middle falls in it, as Spark's own
  * reader picks them), in the off-heap vectors Spark's reader returns when
- * spark.sql.columnVector.offheap.enabled is on. It owns the file reader and the batch's vectors;
- * {@link #close} releases both.
+ * spark.sql.columnVector.offheap.enabled is on. Its column chunks are read ahead ({@link
+ * ChunkStreams}) unless {@link #READ_AHEAD} is 0, then read whole by parquet-mr a row group at a
+ * time. It owns the file reader, the read-aheads and the batch's vectors; {@link #close} releases
+ * them.
  */
 public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Closeable {
   /**
