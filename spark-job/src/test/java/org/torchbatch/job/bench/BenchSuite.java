@@ -339,6 +339,8 @@ public final class BenchSuite implements Callable<Integer> {
             .add(wholeCapped, storageRows, inCache(local), () -> job(capped, output, "0"))
             .add(aheadLocal, storageRows, inCache(local), () -> job(local, output, null))
             .add(wholeLocal, storageRows, inCache(local), () -> job(local, output, "0"))
+            .add(READ + ", read ahead", storageRows, inCache(local), () -> read(local, null))
+            .add(READ + ", chunks read whole", storageRows, inCache(local), () -> read(local, "0"))
             .run(repeats);
     Map<String, Measurement> measured = rounds.rates();
     Map<String, Measurement> ratios = new LinkedHashMap<>();
@@ -348,6 +350,9 @@ public final class BenchSuite implements Callable<Integer> {
     ratios.put(
         "read ahead / chunks read whole, input in the page cache",
         perRound(measured, aheadLocal, wholeLocal));
+    ratios.put(
+        "the same, reading the features alone (no model, no write)",
+        perRound(measured, READ + ", read ahead", READ + ", chunks read whole"));
     Map<String, Long> caseRows = new LinkedHashMap<>();
     measured.keySet().forEach(name -> caseRows.put(name, storageRows));
     report.ratios(
@@ -364,11 +369,21 @@ public final class BenchSuite implements Callable<Integer> {
 
   /** The mlp_small job, with spark.torchbatch.parquet.readAhead at {@code readAhead} if set. */
   private void job(String input, String output, String readAhead) {
+    withReadAhead(
+        readAhead, () -> Jobs.predict(mlp.toString(), WIDE, input, output, "--batch-size", "4096"));
+  }
+
+  /** The features read alone, with spark.torchbatch.parquet.readAhead at {@code readAhead}. */
+  private void read(String input, String readAhead) {
+    withReadAhead(readAhead, () -> Jobs.read(spark, TensorParquetFormat.Name(), input));
+  }
+
+  private void withReadAhead(String readAhead, Runnable body) {
     if (readAhead != null) {
       spark.conf().set(ParquetSplitBatches.READ_AHEAD, readAhead);
     }
     try {
-      Jobs.predict(mlp.toString(), WIDE, input, output, "--batch-size", "4096");
+      body.run();
     } finally {
       spark.conf().unset(ParquetSplitBatches.READ_AHEAD);
     }
