@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.InputFile;
 
@@ -50,14 +49,9 @@ final class ChunkStreams implements Closeable {
     long[] columnBytes = new long[layouts.size()];
     long allBytes = 0;
     for (int c = 0; c < layouts.size(); c++) {
-      ColumnPath column = ColumnPath.get(layouts.get(c).descriptor().getPath());
       for (int g = 0; g < rowGroups.size(); g++) {
-        for (ColumnChunkMetaData chunk : rowGroups.get(g).getColumns()) {
-          if (chunk.getPath().equals(column)) {
-            chunks[c][g] = chunk;
-            columnBytes[c] += chunk.getTotalSize();
-          }
-        }
+        chunks[c][g] = layouts.get(c).chunkIn(rowGroups.get(g));
+        columnBytes[c] += chunks[c][g].getTotalSize();
       }
       allBytes += columnBytes[c];
     }

@@ -1,6 +1,10 @@
 package org.torchbatch.spark.parquet;
 
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
+import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation.ListLogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -59,6 +63,17 @@ record ColumnLayout(
     return values == null || !values.fixedWidth()
         ? null
         : layout(file, values, true, stored.getName(), repeated.getName(), element.getName());
+  }
+
+  /** This column's chunk in {@code rowGroup} (every row group holds one of each column). */
+  ColumnChunkMetaData chunkIn(BlockMetaData rowGroup) {
+    ColumnPath path = ColumnPath.get(descriptor.getPath());
+    for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
+      if (chunk.getPath().equals(path)) {
+        return chunk;
+      }
+    }
+    throw new ParquetDecodingException("a row group without a chunk of column " + path);
   }
 
   private static ColumnLayout layout(

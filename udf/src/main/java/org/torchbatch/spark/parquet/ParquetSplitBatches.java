@@ -18,8 +18,6 @@ import org.apache.parquet.crypto.ParquetCryptoRuntimeException;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetInputFormat;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.hadoop.metadata.FileMetaData.EncryptionType;
 import org.apache.parquet.hadoop.util.HadoopCodecs;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -229,12 +227,9 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       layouts.add(layout);
     }
     for (BlockMetaData block : reader.getRowGroups()) {
-      for (ColumnChunkMetaData chunk : block.getColumns()) {
-        for (ColumnLayout layout : layouts) {
-          if (chunk.getPath().equals(ColumnPath.get(layout.descriptor().getPath()))
-              && !readable(chunk.getEncodings(), layout)) {
-            return null;
-          }
+      for (ColumnLayout layout : layouts) {
+        if (!readable(layout.chunkIn(block).getEncodings(), layout)) {
+          return null;
         }
       }
     }

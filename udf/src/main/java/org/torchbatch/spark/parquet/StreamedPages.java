@@ -19,13 +19,13 @@ import org.apache.parquet.io.ParquetDecodingException;
 
 /**
  * The pages of one column chunk, parsed from its bytes as {@link ChunkReadAhead} delivers them and
- * decompressed into the reader's {@link NativeBuffers} (an uncompressed page is a view of the
- * read-ahead block it lies in, valid until the next page is read, as {@link ColumnCursor} uses it).
+ * decompressed by the reader's codecs (Snappy into its {@link NativeBuffers}); an uncompressed page
+ * is a view of the read-ahead block it lies in, valid until the next page is read, as {@link
+ * ColumnCursor} uses it.
  */
 final class StreamedPages implements PageReader {
   private final ChunkReadAhead bytes;
   private final BytesInputDecompressor decompressor;
-  private final boolean compressed;
   private final NativeBuffers buffers;
   private final long values;
   private long left;
@@ -45,7 +45,6 @@ final class StreamedPages implements PageReader {
     this.left = length;
     this.values = values;
     this.decompressor = decompressor;
-    this.compressed = decompressor != null;
     this.buffers = buffers;
   }
 
@@ -127,7 +126,7 @@ final class StreamedPages implements PageReader {
     byte[] definition = new byte[definitionLength];
     whole.duplicate().get(repetition).get(definition);
     BytesInput values = BytesInput.from(whole.duplicate().position(levelsLength).slice());
-    if (compressed && (!data.isSetIs_compressed() || data.isIs_compressed())) {
+    if (decompressor != null && (!data.isSetIs_compressed() || data.isIs_compressed())) {
       values = decompressed(values, header.getUncompressed_page_size() - levelsLength, whole);
     }
     return DataPageV2.uncompressed(
@@ -144,7 +143,9 @@ final class StreamedPages implements PageReader {
   /** A page's stored bytes, decompressed if the chunk is. */
   private BytesInput body(int stored, int size) throws IOException {
     ByteBuffer page = take(stored);
-    return compressed ? decompressed(BytesInput.from(page), size, page) : BytesInput.from(page);
+    return decompressor != null
+        ? decompressed(BytesInput.from(page), size, page)
+        : BytesInput.from(page);
   }
 
   private BytesInput decompressed(BytesInput stored, int size, ByteBuffer staged)
