@@ -318,7 +318,8 @@ public final class BenchSuite implements Callable<Integer> {
   /**
    * The mlp_small job reading ahead (the default) and reading each row group's chunks whole before
    * decoding, as parquet-mr does: on input in the page cache, where reading costs only CPU, and on
-   * storage whose streams are capped ({@link CappedStorage}), as a remote store's are.
+   * storage whose streams are capped ({@link CappedStorage}), as a remote store's are; and the
+   * features read alone both ways, where reading ahead has nothing to overlap.
    */
   private void storage() throws Exception {
     String local = BenchData.parquet(spark, data, storageRows, WIDE);
