@@ -20,6 +20,7 @@ import org.apache.parquet.bytes.ByteBufferAllocator;
 final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
   static final long KEPT_BYTES = 256L << 20;
   private static final long BLOCK_ROUNDING = 1L << 20;
+  private static final long SMALLEST_BLOCK = 64L << 10;
   // free blocks by size; shared by the executor's readers
   private static final TreeMap<Long, List<Long>> FREE = new TreeMap<>();
   private static long freeBytes;
@@ -132,8 +133,18 @@ final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
       freeBytes -= blockSize;
       return new long[] {address, blockSize};
     }
-    long blockSize = (size + BLOCK_ROUNDING - 1) / BLOCK_ROUNDING * BLOCK_ROUNDING;
+    long blockSize = newBlockSize(size);
     return new long[] {MemoryUtil.allocateMemory(blockSize), blockSize};
+  }
+
+  /**
+   * The size of a new block for {@code size} bytes: whole MiB, or under 1 MiB a power of two from
+   * 64 KiB, so a small column's read-ahead blocks stay small.
+   */
+  static long newBlockSize(int size) {
+    return size <= BLOCK_ROUNDING
+        ? Math.max(SMALLEST_BLOCK, Long.highestOneBit(Math.max(1, size - 1)) << 1)
+        : (size + BLOCK_ROUNDING - 1) / BLOCK_ROUNDING * BLOCK_ROUNDING;
   }
 
   static synchronized void give(long[] block) {

@@ -45,6 +45,16 @@ class NativeBuffersTest extends SparkTestBase {
   }
 
   @Test
+  void newBlocksAreWholeMegabytesOrSmallPowersOfTwo() {
+    assertThat(NativeBuffers.newBlockSize(1)).isEqualTo(64 << 10);
+    assertThat(NativeBuffers.newBlockSize(65_536)).isEqualTo(64 << 10);
+    assertThat(NativeBuffers.newBlockSize(65_537)).isEqualTo(128 << 10);
+    assertThat(NativeBuffers.newBlockSize(700_000)).isEqualTo(1 << 20);
+    assertThat(NativeBuffers.newBlockSize((1 << 20) + 1)).isEqualTo(2 << 20);
+    assertThat(NativeBuffers.newBlockSize(5_000_000)).isEqualTo(5 << 20);
+  }
+
+  @Test
   void objectStoresKeepVectoredReadsUnlessTheConfSaysOtherwise() {
     var conf = new org.apache.hadoop.conf.Configuration(false);
     assertThat(ParquetSplitBatches.vectoredReads(conf, new org.apache.hadoop.fs.Path("s3a://b/f")))
