@@ -133,12 +133,20 @@ final class ChunkReadAhead implements Closeable {
     ByteBuffer staged = buffers.page(length);
     long to = MemoryUtil.getByteBufferAddress(staged);
     for (int done = 0; done < length; ) {
-      int n = Math.min(remaining(), length - done);
-      Platform.copyMemory(null, current.address() + position, null, to + done, n);
-      position += n;
-      done += n;
+      done += copyOut(null, to + done, length - done);
     }
     return staged;
+  }
+
+  /**
+   * Copies up to {@code most} of the next bytes, no further than the current block's end, to {@code
+   * address} of {@code base} (as Platform addresses memory); returns how many.
+   */
+  private int copyOut(Object base, long address, int most) throws IOException {
+    int n = Math.min(remaining(), most);
+    Platform.copyMemory(null, current.address() + position, base, address, n);
+    position += n;
+    return n;
   }
 
   /**
@@ -175,10 +183,8 @@ final class ChunkReadAhead implements Closeable {
       if (count == limit) {
         return -1;
       }
-      int n = (int) Math.min(Math.min(remaining(), length), limit - count);
-      Platform.copyMemory(
-          null, current.address() + position, into, Platform.BYTE_ARRAY_OFFSET + offset, n);
-      position += n;
+      int n =
+          copyOut(into, Platform.BYTE_ARRAY_OFFSET + offset, (int) Math.min(length, limit - count));
       count += n;
       return n;
     }

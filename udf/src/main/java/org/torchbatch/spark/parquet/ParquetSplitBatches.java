@@ -21,6 +21,7 @@ import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.FileMetaData.EncryptionType;
 import org.apache.parquet.hadoop.util.HadoopCodecs;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
@@ -144,9 +145,11 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
     if (!vectoredReads(conf, path)) {
       builder.withAllocator(buffers);
     }
+    // one file status (a NameNode call on HDFS) serves the footer's reader and the read-aheads
+    InputFile input = HadoopInputFile.fromPath(path, conf);
     ParquetFileReader reader;
     try {
-      reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), builder.build());
+      reader = ParquetFileReader.open(input, builder.build());
     } catch (ParquetCryptoRuntimeException e) {
       return null;
     }
@@ -166,7 +169,7 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       ChunkStreams streams =
           readAhead > 0 && !conf.getBoolean(ParquetInputFormat.PAGE_VERIFY_CHECKSUM_ENABLED, false)
               ? ChunkStreams.start(
-                  HadoopInputFile.fromPath(path, conf),
+                  input,
                   path.toString(),
                   reader.getRowGroups(),
                   layouts,
