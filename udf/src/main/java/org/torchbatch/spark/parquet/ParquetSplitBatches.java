@@ -39,8 +39,8 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * reader picks them), in the off-heap vectors Spark's reader returns when
  * spark.sql.columnVector.offheap.enabled is on. Its column chunks are read ahead ({@link
  * ChunkStreams}) unless {@link #READ_AHEAD} is 0, then read whole by parquet-mr a row group at a
- * time. It owns the file reader, the read-aheads and the batch's vectors; {@link #close} releases
- * them.
+ * time. It owns the read-aheads or parquet-mr's file reader, the codecs and the batch's vectors;
+ * {@link #close} releases them.
  */
 public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Closeable {
   /**
@@ -55,7 +55,9 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       EnumSet.of(Encoding.PLAIN, Encoding.RLE, Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY);
 
   private final Path path;
+  // null when the chunks are read ahead: the footer's stream is closed once they start
   private final ParquetFileReader reader;
+  private final SnappyPageCodecs codecs;
   private final NativeBuffers buffers;
   private final List<ColumnLayout> layouts;
   private final ColumnCursor[] cursors;
@@ -69,6 +71,7 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
   private ParquetSplitBatches(
       Path path,
       ParquetFileReader reader,
+      SnappyPageCodecs codecs,
       NativeBuffers buffers,
       List<ColumnLayout> layouts,
       StructType required,
@@ -78,6 +81,7 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       ChunkStreams streams) {
     this.path = path;
     this.reader = reader;
+    this.codecs = codecs;
     this.buffers = buffers;
     this.layouts = layouts;
     this.capacity = capacity;
@@ -112,20 +116,35 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       int capacity)
       throws IOException {
     NativeBuffers buffers = new NativeBuffers();
+    var codecs = new SnappyPageCodecs(HadoopCodecs.newFactory(conf, 0), buffers);
     try {
       ParquetSplitBatches batches =
-          open(conf, path, start, length, required, partitions, partitionValues, capacity, buffers);
+          open(
+              conf,
+              path,
+              start,
+              length,
+              required,
+              partitions,
+              partitionValues,
+              capacity,
+              codecs,
+              buffers);
       if (batches == null) {
+        codecs.close();
         buffers.close();
       }
       return batches;
     } catch (IOException | RuntimeException e) {
+      codecs.close();
       buffers.close();
       throw e;
     }
   }
 
-  /** {@link #open}, its buffers from {@code buffers}, which the caller frees if this fails. */
+  /**
+   * {@link #open} with {@code codecs} and {@code buffers}, which the caller frees if this fails.
+   */
   private static ParquetSplitBatches open(
       Configuration conf,
       Path path,
@@ -135,9 +154,9 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       StructType partitions,
       InternalRow partitionValues,
       int capacity,
+      SnappyPageCodecs codecs,
       NativeBuffers buffers)
       throws IOException {
-    var codecs = new SnappyPageCodecs(HadoopCodecs.newFactory(conf, 0), buffers);
     var builder =
         HadoopReadOptions.builder(conf, path)
             .withRange(start, start + length)
@@ -153,49 +172,48 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
     } catch (ParquetCryptoRuntimeException e) {
       return null;
     }
+    ChunkStreams streams = null;
     try {
       List<ColumnLayout> layouts = layouts(reader, required);
       if (layouts == null) {
         reader.close();
         return null;
       }
-      List<Type> fields = new ArrayList<>();
-      MessageType file = reader.getFooter().getFileMetaData().getSchema();
-      for (var field : required.fields()) {
-        fields.add(file.getType(field.name()));
-      }
-      reader.setRequestedSchema(new MessageType(file.getName(), fields));
       long readAhead = conf.getLongBytes(READ_AHEAD, DEFAULT_READ_AHEAD);
-      ChunkStreams streams =
-          readAhead > 0 && !conf.getBoolean(ParquetInputFormat.PAGE_VERIFY_CHECKSUM_ENABLED, false)
-              ? ChunkStreams.start(
-                  input,
-                  path.toString(),
-                  reader.getRowGroups(),
-                  layouts,
-                  readAhead,
-                  codecs,
-                  buffers)
-              : null;
-      try {
-        return new ParquetSplitBatches(
-            path,
-            reader,
-            buffers,
-            layouts,
-            required,
-            partitions,
-            partitionValues,
-            capacity,
-            streams);
-      } catch (RuntimeException e) {
-        if (streams != null) {
-          streams.close();
+      if (readAhead > 0
+          && !conf.getBoolean(ParquetInputFormat.PAGE_VERIFY_CHECKSUM_ENABLED, false)) {
+        streams =
+            ChunkStreams.start(
+                input, path.toString(), reader.getRowGroups(), layouts, readAhead, codecs, buffers);
+        // the read-aheads open streams of their own: an idle one is a held connection on a store
+        reader.close();
+        reader = null;
+      } else {
+        List<Type> fields = new ArrayList<>();
+        MessageType file = reader.getFooter().getFileMetaData().getSchema();
+        for (var field : required.fields()) {
+          fields.add(file.getType(field.name()));
         }
-        throw e;
+        reader.setRequestedSchema(new MessageType(file.getName(), fields));
       }
+      return new ParquetSplitBatches(
+          path,
+          reader,
+          codecs,
+          buffers,
+          layouts,
+          required,
+          partitions,
+          partitionValues,
+          capacity,
+          streams);
     } catch (IOException | RuntimeException e) {
-      reader.close();
+      if (streams != null) {
+        streams.close();
+      }
+      if (reader != null) {
+        reader.close();
+      }
       throw e;
     }
   }
@@ -332,8 +350,11 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       if (streams != null) {
         streams.close();
       }
-      reader.close();
+      if (reader != null) {
+        reader.close();
+      }
     } finally {
+      codecs.close();
       buffers.close();
     }
   }

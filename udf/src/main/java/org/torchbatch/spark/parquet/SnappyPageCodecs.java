@@ -13,7 +13,7 @@ import org.xerial.snappy.Snappy;
  * into the page's buffer, off the heap in the reader's {@link NativeBuffers}: parquet-mr's own
  * Snappy path streams each page through two direct buffers and back.
  */
-final class SnappyPageCodecs implements CompressionCodecFactory {
+final class SnappyPageCodecs implements CompressionCodecFactory, AutoCloseable {
   private final CompressionCodecFactory others;
   private final BytesInputDecompressor snappy;
 
@@ -32,8 +32,13 @@ final class SnappyPageCodecs implements CompressionCodecFactory {
     return codec == CompressionCodecName.SNAPPY ? snappy : others.getDecompressor(codec);
   }
 
+  // parquet-mr's reader releases its factory when it closes, but the read-aheads outlive it
   @Override
-  public void release() {
+  public void release() {}
+
+  /** Gives parquet-mr's decompressors back; called by the split's reader when it closes. */
+  @Override
+  public void close() {
     others.release();
   }
 
