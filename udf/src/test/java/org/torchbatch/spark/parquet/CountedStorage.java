@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSInputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
@@ -27,49 +26,17 @@ public final class CountedStorage extends RawLocalFileSystem {
   public FSDataInputStream open(Path file, int bufferSize) throws IOException {
     FSDataInputStream in = super.open(file, bufferSize);
     OPEN.incrementAndGet();
-    return new FSDataInputStream(new Counted(in));
-  }
+    return new FSDataInputStream(in) {
+      private boolean closed;
 
-  private static final class Counted extends FSInputStream {
-    private final FSDataInputStream in;
-    private boolean closed;
-
-    Counted(FSDataInputStream in) {
-      this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-      return in.read();
-    }
-
-    @Override
-    public int read(byte[] into, int offset, int length) throws IOException {
-      return in.read(into, offset, length);
-    }
-
-    @Override
-    public void seek(long position) throws IOException {
-      in.seek(position);
-    }
-
-    @Override
-    public long getPos() throws IOException {
-      return in.getPos();
-    }
-
-    @Override
-    public boolean seekToNewSource(long target) {
-      return false;
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (!closed) {
-        closed = true;
-        OPEN.decrementAndGet();
+      @Override
+      public void close() throws IOException {
+        if (!closed) {
+          closed = true;
+          OPEN.decrementAndGet();
+        }
+        super.close();
       }
-      in.close();
-    }
+    };
   }
 }
