@@ -20,7 +20,7 @@ class SplitStreamsTest extends SparkTestBase {
 
   @Test
   void readingAheadLetsTheFootersStreamGoAtOnce() throws Exception {
-    Path file = threeRowGroups();
+    Path file = severalRowGroups();
     Configuration conf = countedConf();
     try (ParquetSplitBatches batches = open(conf, file)) {
       long rows = drain(batches);
@@ -36,7 +36,7 @@ class SplitStreamsTest extends SparkTestBase {
 
   @Test
   void readingWholeKeepsParquetMrsStreamUntilClosed() throws IOException {
-    Path file = threeRowGroups();
+    Path file = severalRowGroups();
     Configuration conf = countedConf();
     conf.set(ParquetSplitBatches.READ_AHEAD, "0");
     ParquetSplitBatches batches = open(conf, file);
@@ -46,7 +46,7 @@ class SplitStreamsTest extends SparkTestBase {
     assertThat(CountedStorage.OPEN.get()).isZero();
   }
 
-  private Path threeRowGroups() throws IOException {
+  private Path severalRowGroups() throws IOException {
     Path folder = dir.resolve("input");
     spark
         .sql(
