@@ -53,6 +53,8 @@ public final class BenchSuite implements Callable<Integer> {
   private static final String NO_MODEL = "same input copied, no model (16 floats a row out)";
   private static final String NO_MODEL_SAME_OUTPUT =
       "the tiny job's read + write, no model (3 floats a row out)";
+  private static final String NO_MODEL_SPARK_PARQUET =
+      "the same, on Spark's own Parquet reader and writer";
   private static final String BATCHED = "SQL predict, tiny_mlp, cached data";
   private static final String PER_ROW = "per-row Java UDF calling DJL, tiny_mlp";
   private static final int WIDE = 512;
@@ -267,6 +269,11 @@ public final class BenchSuite implements Callable<Integer> {
                   tinyRows,
                   inCache(narrow),
                   () -> Jobs.sparkAlone(spark, narrow, output, TINY_OUTPUTS))
+              .add(
+                  NO_MODEL_SPARK_PARQUET,
+                  tinyRows,
+                  inCache(narrow),
+                  () -> Jobs.sparkAlone(spark, "parquet", narrow, output, TINY_OUTPUTS))
               .add(BATCHED, udfRows, () -> Jobs.drain(spark.sql(query("tiny", "narrow"))))
               .add(
                   PER_ROW,
@@ -286,6 +293,13 @@ public final class BenchSuite implements Callable<Integer> {
             NO_MODEL_SAME_OUTPUT,
             0.90));
     report.target(
+        ratio(
+            "tiny-model job / no-model job writing as much, on Spark's own Parquet",
+            measured,
+            TINY_JOB,
+            NO_MODEL_SPARK_PARQUET,
+            0.90));
+    report.target(
         ratio("batched SQL predict / per-row UDF (tiny_mlp)", measured, BATCHED, PER_ROW, 10));
     report.limit(limit(measured));
     Map<String, Measurement> cpu = new LinkedHashMap<>();
@@ -295,6 +309,9 @@ public final class BenchSuite implements Callable<Integer> {
     cpu.put(
         "tiny-model job / no-model job writing as much as it",
         perCpuSecond(rounds, TINY_JOB, NO_MODEL_SAME_OUTPUT));
+    cpu.put(
+        "tiny-model job / no-model job writing as much, on Spark's own Parquet",
+        perCpuSecond(rounds, TINY_JOB, NO_MODEL_SPARK_PARQUET));
     report.cpuTime(cpu);
     Map<String, Long> caseRows = new LinkedHashMap<>();
     for (String name :
@@ -303,7 +320,7 @@ public final class BenchSuite implements Callable<Integer> {
     }
     caseRows.put(SQL, sqlPasses * sqlRows);
     caseRows.put(RAW_TINY, rawTinyRows);
-    for (String name : List.of(TINY_JOB, NO_MODEL, NO_MODEL_SAME_OUTPUT)) {
+    for (String name : List.of(TINY_JOB, NO_MODEL, NO_MODEL_SAME_OUTPUT, NO_MODEL_SPARK_PARQUET)) {
       caseRows.put(name, tinyRows);
     }
     for (String name : List.of(BATCHED, PER_ROW)) {
@@ -622,7 +639,7 @@ public final class BenchSuite implements Callable<Integer> {
    * Where the job could get if torchbatch cost nothing: on a machine whose cores are all busy, the
    * model's work (raw) and Spark's own read + write (no model) add up, so the limit rate is {@code
    * 1 / (1 / raw + 1 / sparkAlone)}. Per round: that limit over raw, and the job over that limit;
-   * for the tiny model, that limit over its no-model job (the target's denominator).
+   * for the tiny model, that limit over its no-model job on torchbatch's reader and writer.
    */
   private static Report.Limit limit(Map<String, Measurement> measured) {
     Reach reach =

@@ -43,7 +43,7 @@ final class Jobs {
    * Spark's own read + write of the input with no model: a copy, read and written as the job does.
    */
   static void copy(SparkSession spark, String input, String output) {
-    rewrite(spark, input, output, Map.of(), "id", "features");
+    rewrite(spark, TensorParquetFormat.Name(), input, output, Map.of(), "id", "features");
   }
 
   /**
@@ -52,8 +52,15 @@ final class Jobs {
    * Spark's own read + write costs the job.
    */
   static void sparkAlone(SparkSession spark, String input, String output, int width) {
+    sparkAlone(spark, TensorParquetFormat.Name(), input, output, width);
+  }
+
+  /** {@link #sparkAlone} read and written through the Parquet source {@code source}. */
+  static void sparkAlone(
+      SparkSession spark, String source, String input, String output, int width) {
     rewrite(
         spark,
+        source,
         input,
         output,
         // the job writes a model's floats without a dictionary (PlainFloatColumns)
@@ -62,20 +69,23 @@ final class Jobs {
         "slice(features, 1, " + width + ") AS prediction");
   }
 
-  /** Reads {@code input} and writes {@code columns} of it, as the job reads and writes Parquet. */
+  /**
+   * Reads {@code input} and writes {@code columns} of it through the Parquet source {@code source}.
+   */
   private static void rewrite(
       SparkSession spark,
+      String source,
       String input,
       String output,
       Map<String, String> options,
       String... columns) {
     spark
         .read()
-        .format(TensorParquetFormat.Name())
+        .format(source)
         .load(input)
         .selectExpr(columns)
         .write()
-        .format(TensorParquetFormat.Name())
+        .format(source)
         .options(options)
         .mode("overwrite")
         .save(output);
