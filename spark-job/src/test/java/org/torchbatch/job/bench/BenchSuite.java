@@ -117,6 +117,12 @@ public final class BenchSuite implements Callable<Integer> {
   int repeats;
 
   @Option(
+      names = "--pairs",
+      defaultValue = "12",
+      description = "rounds of the pairs section (raw, then the mlp_small job, once each)")
+  int pairs;
+
+  @Option(
       names = "--warm-up",
       defaultValue = "10",
       description = "seconds each case runs (at least once) before the rounds")
@@ -131,7 +137,7 @@ public final class BenchSuite implements Callable<Integer> {
   @Option(
       names = "--only",
       split = ",",
-      defaultValue = "cases,heavier,storage,batch,phases,profile,conversions,memory",
+      defaultValue = "cases,pairs,heavier,storage,batch,phases,profile,conversions,memory",
       description = "sections to run: ${DEFAULT-VALUE}")
   Set<String> sections;
 
@@ -166,6 +172,9 @@ public final class BenchSuite implements Callable<Integer> {
     report = new Report(folder.resolve("report.md"), "torchbatch benchmarks", setup());
     if (sections.contains("cases")) {
       cases();
+    }
+    if (sections.contains("pairs")) {
+      pairs();
     }
     if (sections.contains("heavier")) {
       heavier();
@@ -330,6 +339,42 @@ public final class BenchSuite implements Callable<Integer> {
     report.write();
     cachedWide.unpersist(true);
     cachedNarrow.unpersist(true);
+  }
+
+  /**
+   * Raw and the mlp_small job alone, pair after pair: job / raw sits near its target, and the
+   * cases' few rounds of 40-s runs cannot tell where its median lies; these rounds bound it.
+   */
+  private void pairs() throws Exception {
+    String wide = BenchData.parquet(spark, data, rows, WIDE);
+    String output = folder.resolve("job-output").toString();
+    System.out.println("Pairs:");
+    SideBySide.Rounds rounds;
+    try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
+      List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096, WIDE);
+      rounds =
+          new SideBySide(warmUp, 0)
+              .add(RAW, rows, () -> RawRuns.rowsPerSecond(taskShaped, (int) rows))
+              .add(
+                  JOB,
+                  rows,
+                  inCache(wide),
+                  () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", "4096"))
+              .run(pairs);
+    }
+    Map<String, Measurement> ratios = new LinkedHashMap<>();
+    ratios.put("job / raw (mlp_small)", perRound(rounds.rates(), JOB, RAW));
+    ratios.put("the same in rows per CPU-second", perCpuSecond(rounds, JOB, RAW));
+    report.pairs(
+        "job / raw (mlp_small) over " + pairs + " rounds",
+        "Raw, then the job, once each a round. The interval holds the median job / raw with the"
+            + " probability shown, from the rounds' order alone (no assumption on the noise's"
+            + " shape).",
+        ratios,
+        0.90,
+        rounds,
+        Map.of(RAW, rows, JOB, rows));
+    report.write();
   }
 
   /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.torchbatch.bridge.bench.ConversionBenchmark;
@@ -154,7 +155,6 @@ final class Report {
                     "- %s: %.2f us, / raw %.3f", where, seconds * 1e6, seconds / rawSeconds)));
   }
 
-  /** The job against raw on a heavier model, with the same read + write: ratios, then cases. */
   /** A section of ratios (and a paragraph, unless null) over the cases they divide. */
   void ratios(
       String title,
@@ -170,6 +170,44 @@ final class Report {
     line("| ratio | median | min-max |");
     line("|---|---|---|");
     ratios.forEach((name, values) -> text.append(row(name, values)));
+    line("");
+    caseTable(cases, rows);
+  }
+
+  /**
+   * Ratios over many rounds: each median with the interval that holds it at 95% (or the widest,
+   * with its own probability), and how many rounds reached {@code target}.
+   */
+  void pairs(
+      String title,
+      String paragraph,
+      Map<String, Measurement> ratios,
+      double target,
+      SideBySide.Rounds cases,
+      Map<String, Long> rows) {
+    section(title);
+    line(paragraph);
+    line("");
+    line(
+        "| ratio | median | interval of the median | min-max | rounds >= " + number(target) + " |");
+    line("|---|---|---|---|---|");
+    ratios.forEach(
+        (name, values) -> {
+          MedianInterval interval = MedianInterval.of(values, 0.95);
+          double[] rounds = values.rowsPerSecond();
+          line(
+              String.format(
+                  "| %s | %s | %s-%s (%.1f%%) | %s-%s | %d of %d |",
+                  name,
+                  number(values.median()),
+                  number(interval.low()),
+                  number(interval.high()),
+                  100 * interval.coverage(),
+                  number(values.min()),
+                  number(values.max()),
+                  Arrays.stream(rounds).filter(ratio -> ratio >= target).count(),
+                  rounds.length));
+        });
     line("");
     caseTable(cases, rows);
   }
