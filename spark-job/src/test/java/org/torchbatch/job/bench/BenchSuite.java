@@ -231,11 +231,7 @@ public final class BenchSuite implements Callable<Integer> {
               .add(RAW, rows, () -> RawRuns.rowsPerSecond(taskShaped, (int) rows))
               .add(RAW_SHARED, rows, () -> RawRuns.rowsPerSecond(shared, ready, (int) rows))
               .add(SQL, sqlPasses * sqlRows, () -> drainPasses(query("mlp", "wide"), sqlPasses))
-              .add(
-                  JOB,
-                  rows,
-                  inCache(wide),
-                  () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", "4096"))
+              .add(JOB, rows, inCache(wide), () -> mlpJob(wide, output))
               .add(
                   JOB_SPARK_PARQUET,
                   rows,
@@ -355,11 +351,7 @@ public final class BenchSuite implements Callable<Integer> {
       rounds =
           new SideBySide(warmUp, 0)
               .add(RAW, rows, () -> RawRuns.rowsPerSecond(taskShaped, (int) rows))
-              .add(
-                  JOB,
-                  rows,
-                  inCache(wide),
-                  () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", "4096"))
+              .add(JOB, rows, inCache(wide), () -> mlpJob(wide, output))
               .run(pairs);
     }
     Map<String, Measurement> ratios = new LinkedHashMap<>();
@@ -432,8 +424,12 @@ public final class BenchSuite implements Callable<Integer> {
 
   /** The mlp_small job, with spark.torchbatch.parquet.readAhead at {@code readAhead} if set. */
   private void job(String input, String output, String readAhead) {
-    withReadAhead(
-        readAhead, () -> Jobs.predict(mlp.toString(), WIDE, input, output, "--batch-size", "4096"));
+    withReadAhead(readAhead, () -> mlpJob(input, output));
+  }
+
+  /** The mlp_small job at batch 4096, as the targets compare it. */
+  private void mlpJob(String input, String output) {
+    Jobs.predict(mlp.toString(), WIDE, input, output, "--batch-size", "4096");
   }
 
   /** The features read alone, with spark.torchbatch.parquet.readAhead at {@code readAhead}. */
@@ -577,10 +573,7 @@ public final class BenchSuite implements Callable<Integer> {
     spark.conf().set("spark.torchbatch.model.mlp.batchSize", "4096");
     Map<String, PhaseSplit> phases = new LinkedHashMap<>();
     BenchData.intoPageCache(wide);
-    phases.put(
-        JOB,
-        PhaseSplit.measure(
-            spark, () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", "4096")));
+    phases.put(JOB, PhaseSplit.measure(spark, () -> mlpJob(wide, output)));
     // one query at a time, so that the time between queries counts as before their tasks
     PhaseSplit sql = null;
     for (long pass = 0; pass < sqlPasses(); pass++) {
@@ -619,10 +612,7 @@ public final class BenchSuite implements Callable<Integer> {
     System.out.println("Profile:");
     Path collapsed = folder.resolve("profile.collapsed");
     BenchData.intoPageCache(wide);
-    CpuProfile profile =
-        CpuProfile.record(
-            () -> Jobs.predict(mlp.toString(), WIDE, wide, output, "--batch-size", "4096"),
-            collapsed);
+    CpuProfile profile = CpuProfile.record(() -> mlpJob(wide, output), collapsed);
     report.profile(profile, collapsed.getFileName().toString());
     report.write();
   }
