@@ -119,7 +119,8 @@ public final class BenchSuite implements Callable<Integer> {
   @Option(
       names = "--pairs",
       defaultValue = "12",
-      description = "rounds of the pairs section (raw, then the mlp_small job, once each)")
+      description =
+          "rounds of the pairs section (SQL predict, raw and the mlp_small job, once each)")
   int pairs;
 
   @Option(
@@ -338,35 +339,43 @@ public final class BenchSuite implements Callable<Integer> {
   }
 
   /**
-   * Raw and the mlp_small job alone, pair after pair: job / raw sits near its target, and the
-   * cases' few rounds of 40-s runs cannot tell where its median lies; these rounds bound it.
+   * SQL predict, raw and the mlp_small job alone, round after round: their ratios sit near their
+   * targets, and the cases' few rounds of 40-s runs cannot tell where their medians lie; these
+   * rounds bound them.
    */
   private void pairs() throws Exception {
     String wide = BenchData.parquet(spark, data, rows, WIDE);
+    Dataset<Row> cachedWide = BenchData.cached(spark, "wide", sqlRows, WIDE);
+    spark.conf().set("spark.torchbatch.model.mlp.batchSize", "4096");
     String output = folder.resolve("job-output").toString();
+    long sqlPasses = sqlPasses();
     System.out.println("Pairs:");
     SideBySide.Rounds rounds;
     try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
       List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096, WIDE);
       rounds =
           new SideBySide(warmUp, 0)
+              .add(SQL, sqlPasses * sqlRows, () -> drainPasses(query("mlp", "wide"), sqlPasses))
               .add(RAW, rows, () -> RawRuns.rowsPerSecond(taskShaped, (int) rows))
               .add(JOB, rows, inCache(wide), () -> mlpJob(wide, output))
               .run(pairs);
     }
     Map<String, Measurement> ratios = new LinkedHashMap<>();
     ratios.put("job / raw (mlp_small)", perRound(rounds.rates(), JOB, RAW));
-    ratios.put("the same in rows per CPU-second", perCpuSecond(rounds, JOB, RAW));
+    ratios.put("job / raw, in rows per CPU-second", perCpuSecond(rounds, JOB, RAW));
+    ratios.put("SQL predict / raw (mlp_small)", perRound(rounds.rates(), SQL, RAW));
+    ratios.put("SQL predict / raw, in rows per CPU-second", perCpuSecond(rounds, SQL, RAW));
     report.pairs(
-        "job / raw (mlp_small) over " + pairs + " rounds",
-        "Raw, then the job, once each a round. The interval holds the median job / raw with the"
-            + " probability shown, from the rounds' order alone (no assumption on the noise's"
-            + " shape).",
+        "job / raw and SQL predict / raw (mlp_small) over " + pairs + " rounds",
+        "SQL predict, raw, then the job, once each a round. The interval holds each ratio's median"
+            + " with the probability shown, from the rounds' order alone (no assumption on the"
+            + " noise's shape).",
         ratios,
         0.90,
         rounds,
-        Map.of(RAW, rows, JOB, rows));
+        Map.of(SQL, sqlPasses * sqlRows, RAW, rows, JOB, rows));
     report.write();
+    cachedWide.unpersist(true);
   }
 
   /**
