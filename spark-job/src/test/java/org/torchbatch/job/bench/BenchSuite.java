@@ -319,20 +319,7 @@ public final class BenchSuite implements Callable<Integer> {
         "tiny-model job / no-model job writing as much, on Spark's own Parquet",
         perCpuSecond(rounds, TINY_JOB, NO_MODEL_SPARK_PARQUET));
     report.cpuTime(cpu);
-    Map<String, Long> caseRows = new LinkedHashMap<>();
-    for (String name :
-        List.of(RAW, RAW_SHARED, JOB, JOB_SPARK_PARQUET, SPARK_ALONE, READ, SPARK_READ)) {
-      caseRows.put(name, rows);
-    }
-    caseRows.put(SQL, sqlPasses * sqlRows);
-    caseRows.put(RAW_TINY, rawTinyRows);
-    for (String name : List.of(TINY_JOB, NO_MODEL, NO_MODEL_SAME_OUTPUT, NO_MODEL_SPARK_PARQUET)) {
-      caseRows.put(name, tinyRows);
-    }
-    for (String name : List.of(BATCHED, PER_ROW)) {
-      caseRows.put(name, udfRows);
-    }
-    report.cases(rounds, caseRows);
+    report.cases(rounds);
     report.write();
     cachedWide.unpersist(true);
     cachedNarrow.unpersist(true);
@@ -372,8 +359,7 @@ public final class BenchSuite implements Callable<Integer> {
             + " noise's shape).",
         ratios,
         0.90,
-        rounds,
-        Map.of(SQL, sqlPasses * sqlRows, RAW, rows, JOB, rows));
+        rounds);
     report.write();
     cachedWide.unpersist(true);
   }
@@ -417,8 +403,6 @@ public final class BenchSuite implements Callable<Integer> {
     ratios.put(
         "the same, reading the features alone (no model, no write)",
         perRound(measured, READ + ", read ahead", READ + ", chunks read whole"));
-    Map<String, Long> caseRows = new LinkedHashMap<>();
-    measured.keySet().forEach(name -> caseRows.put(name, storageRows));
     report.ratios(
         "Reading ahead: the job on capped storage and on cached input (mlp_small, batch 4096)",
         "Capped storage: local files read through a Hadoop file system that lets each open stream"
@@ -426,8 +410,7 @@ public final class BenchSuite implements Callable<Integer> {
             + mbps
             + " and spends no CPU waiting, as a remote store's streams do.",
         ratios,
-        rounds,
-        caseRows);
+        rounds);
     report.write();
   }
 
@@ -494,14 +477,11 @@ public final class BenchSuite implements Callable<Integer> {
         reach(measured.get(raw), measured.get(SPARK_ALONE), measured.get(job), measured.get(raw));
     ratios.put("job / raw if torchbatch cost nothing", reach.reachable());
     ratios.put("job / that limit", reach.reached());
-    Map<String, Long> caseRows = new LinkedHashMap<>();
-    measured.keySet().forEach(name -> caseRows.put(name, heavierRows));
     report.ratios(
         "A heavier model: mlp_deep (mlp_small's layers, ~6x the work a row, same input)",
         null,
         ratios,
-        rounds,
-        caseRows);
+        rounds);
     report.write();
   }
 

@@ -59,12 +59,12 @@ final class Report {
     this.cpuTime = ratios;
   }
 
-  void cases(SideBySide.Rounds rounds, Map<String, Long> rows) {
+  void cases(SideBySide.Rounds rounds) {
     section("Cases (rows/s, median and min-max of the rounds)");
-    caseTable(rounds, rows);
+    caseTable(rounds);
   }
 
-  private void caseTable(SideBySide.Rounds rounds, Map<String, Long> rows) {
+  private void caseTable(SideBySide.Rounds rounds) {
     line("| case | rows per run | rows/s | min-max | cores busy (JVM) |");
     line("|---|---|---|---|---|");
     rounds
@@ -76,7 +76,7 @@ final class Report {
                   String.format(
                       "| %s | %,d | %,.0f | %,.0f-%,.0f | %.2f (%.2f-%.2f) |",
                       name,
-                      rows.get(name),
+                      rounds.rows().get(name),
                       m.median(),
                       m.min(),
                       m.max(),
@@ -157,11 +157,7 @@ final class Report {
 
   /** A section of ratios (and a paragraph, unless null) over the cases they divide. */
   void ratios(
-      String title,
-      String paragraph,
-      Map<String, Measurement> ratios,
-      SideBySide.Rounds cases,
-      Map<String, Long> rows) {
+      String title, String paragraph, Map<String, Measurement> ratios, SideBySide.Rounds cases) {
     section(title);
     if (paragraph != null) {
       line(paragraph);
@@ -171,7 +167,7 @@ final class Report {
     line("|---|---|---|");
     ratios.forEach((name, values) -> text.append(row(name, values)));
     line("");
-    caseTable(cases, rows);
+    caseTable(cases);
   }
 
   /**
@@ -183,8 +179,7 @@ final class Report {
       String paragraph,
       Map<String, Measurement> ratios,
       double target,
-      SideBySide.Rounds cases,
-      Map<String, Long> rows) {
+      SideBySide.Rounds cases) {
     section(title);
     line(paragraph);
     line("");
@@ -209,7 +204,7 @@ final class Report {
                   rounds.length));
         });
     line("");
-    caseTable(cases, rows);
+    caseTable(cases);
   }
 
   void profile(CpuProfile profile, String collapsed) {

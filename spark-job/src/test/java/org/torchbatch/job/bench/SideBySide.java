@@ -24,9 +24,11 @@ final class SideBySide {
 
   /**
    * Per case, round by round: rows/s, and the JVM's cores busy while it ran (CPU seconds over wall
-   * seconds: on this machine's 2 cores, 2 when a case kept both busy and no neighbour took them).
+   * seconds: on this machine's 2 cores, 2 when a case kept both busy and no neighbour took them);
+   * and the rows of one run of each case.
    */
-  record Rounds(Map<String, Measurement> rates, Map<String, Measurement> coresBusy) {
+  record Rounds(
+      Map<String, Measurement> rates, Map<String, Measurement> coresBusy, Map<String, Long> rows) {
     /** Rows per CPU-second of the JVM, round by round. */
     Measurement perCpuSecond(String name) {
       return rates.get(name).dividedBy(coresBusy.get(name));
@@ -84,7 +86,9 @@ final class SideBySide {
                 cores.get(name)[r] = tally.coresBusy();
               });
     }
-    return new Rounds(measurements(rates), measurements(cores));
+    Map<String, Long> rows = new LinkedHashMap<>();
+    cases.forEach((name, c) -> rows.put(name, c.rows()));
+    return new Rounds(measurements(rates), measurements(cores), rows);
   }
 
   private static Map<String, Measurement> measurements(Map<String, double[]> values) {
