@@ -724,9 +724,10 @@ public final class BenchSuite implements Callable<Integer> {
     return String.format(
         "%s; %d cores; Java %s; Spark %s, local[2]. A warm-up in which each case runs for %s s,"
             + " then %d rounds in which each runs for %s s (every case at least once each time;"
-            + " the pairs section's rounds run each of its cases once); each ratio is taken round by round from cases run back to back, then its median"
-            + " and range. Before each run of a case that reads Parquet, its input is read once,"
-            + " untimed, into the page cache, which this VM drops for files left unread a while."
+            + " the pairs section's rounds run each of its cases once); each ratio is taken round"
+            + " by round from cases run back to back, then its median and range. Before each run"
+            + " of a case that reads Parquet, its input is read once, untimed, into the page cache,"
+            + " which this VM drops for files left unread a while."
             + "%n%nCommand: `scripts/bench --rows %d --sql-rows %d --tiny-rows %d --udf-rows %d"
             + " --memory-rows %d --repeats %d --warm-up %s --round-seconds %s --only %s`%n",
         LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
