@@ -32,7 +32,8 @@ public final class JobSettings {
           "mode", "error-if-exists",
           "batch-size", ModelConfig.DEFAULT_BATCH_SIZE,
           "device", "auto",
-          "null-policy", "fail");
+          "null-policy", "fail",
+          "onednn-lstm", "false");
 
   /** Every option a config file or Spark conf may set. */
   static final Set<String> NAMES =
@@ -55,6 +56,7 @@ public final class JobSettings {
           "batch-size",
           "device",
           "null-policy",
+          "onednn-lstm",
           "repartition");
 
   private final Map<String, String> values;

@@ -108,6 +108,15 @@ public final class PredictCommand implements Callable<Integer> {
   String nullPolicy;
 
   @Option(
+      names = "--onednn-lstm",
+      arity = "0..1",
+      fallbackValue = "true",
+      description =
+          "let oneDNN run the model's LSTM layers on the CPU: faster on AVX-512, but not"
+              + " PyTorch's numbers on every CPU (default false)")
+  String oneDnnLstm;
+
+  @Option(
       names = "--repartition",
       description = "repartition the result into N partitions before writing")
   String repartition;
@@ -167,6 +176,7 @@ public final class PredictCommand implements Callable<Integer> {
     put(values, "batch-size", batchSize);
     put(values, "device", device);
     put(values, "null-policy", nullPolicy);
+    put(values, "onednn-lstm", oneDnnLstm);
     put(values, "repartition", repartition);
     return values;
   }

@@ -43,7 +43,8 @@ final class PredictJob {
     NULL_POLICY("nullPolicy", "null-policy", s -> s.require("null-policy")),
     OUTPUTS("outputs", "outputs", s -> String.join(",", s.list("outputs"))),
     SHAPES("shapes", "shape", s -> String.join(";", s.list("shape"))),
-    DTYPES("dtypes", "dtype", s -> String.join(";", s.list("dtype")));
+    DTYPES("dtypes", "dtype", s -> String.join(";", s.list("dtype"))),
+    ONEDNN_LSTM("oneDnnLstm", "onednn-lstm", s -> s.require("onednn-lstm"));
 
     final String setting;
     final String option;

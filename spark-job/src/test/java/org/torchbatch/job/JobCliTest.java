@@ -309,6 +309,46 @@ class JobCliTest {
   }
 
   @Test
+  void outputsNameADictsKeysInTheUsersOrder() {
+    String output = dir.resolve("dict-keys").toString();
+    String[] args =
+        predict(
+            output,
+            "--model",
+            Fixtures.archive("dict_output").toString(),
+            "--arg",
+            "slice(features, 1, 3)",
+            "--shape",
+            "3",
+            "--keep",
+            "id",
+            "--outputs",
+            "probs,label");
+    assertThat(run(args)).as(() -> err.toString()).isZero();
+    List<Row> rows = read(output);
+    assertThat(rows.get(0).schema().fieldNames()).containsExactly("id", "probs", "label");
+    assertThat(rows.get(0).getList(1)).hasSize(2);
+    float[] probs = {
+      ((Float) rows.get(0).getList(1).get(0)), (Float) rows.get(0).getList(1).get(1)
+    };
+    assertThat(rows.get(0).getLong(2)).isEqualTo(probs[1] > probs[0] ? 1L : 0L);
+
+    String[] unknown =
+        predict(
+            dir.resolve("dict-unknown").toString(),
+            "--model",
+            Fixtures.archive("dict_output").toString(),
+            "--arg",
+            "slice(features, 1, 3)",
+            "--shape",
+            "3",
+            "--outputs",
+            "score,label");
+    assertThat(run(unknown)).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("without the key 'score'").contains("[label, probs]");
+  }
+
+  @Test
   void tableAndGlobInputsWithEveryTuningOption() throws Exception {
     spark.read().parquet(input).createOrReplaceTempView("events");
     String fromTable = dir.resolve("from-table").toString();

@@ -75,7 +75,7 @@ public final class ModelBatchRunner implements AutoCloseable {
     metrics.modelLoaded(
         ModelCache.shared().loads() - loadsBefore,
         ModelCache.shared().loadMillis() - loadMillisBefore);
-    this.runner = handle.newRunner(Math.max(1, taskCpus));
+    this.runner = handle.newRunner(Math.max(1, taskCpus), model.config().oneDnnLstm());
     this.encoder = new BatchEncoder(model.arguments(), model.config().nullPolicy(), allocator);
     this.decoder = new BatchDecoder(model.outputs(), allocator);
     this.sizer =

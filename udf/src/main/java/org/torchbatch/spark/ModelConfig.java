@@ -19,6 +19,8 @@ import org.torchbatch.runtime.engine.BatchSizer;
  * @param shapes per-argument row shape (reshape target, and the example shape used to work out the
  *     output type); null entries keep the column's shape
  * @param dtypes per-argument tensor dtype; null entries take what the archive implies
+ * @param oneDnnLstm let oneDNN run the model's {@code aten::lstm} calls on the CPU: faster on
+ *     AVX-512 CPUs, but not PyTorch's numbers on all of them (off by default)
  */
 public record ModelConfig(
     String name,
@@ -31,7 +33,8 @@ public record ModelConfig(
     NullPolicy nullPolicy,
     List<long[]> shapes,
     List<DType> dtypes,
-    String sha256)
+    String sha256,
+    boolean oneDnnLstm)
     implements Serializable {
 
   public static final String PREFIX = "spark.torchbatch.model.";
@@ -99,7 +102,8 @@ public record ModelConfig(
         NullPolicy.parse(conf.getOrDefault(key + "nullPolicy", "fail")),
         shapes(conf.get(key + "shapes")),
         dtypes(conf.get(key + "dtypes")),
-        conf.get(key + "sha256"));
+        conf.get(key + "sha256"),
+        bool(key + "oneDnnLstm", conf.getOrDefault(key + "oneDnnLstm", "false")));
   }
 
   /** A value that equals for equal settings (records compare arrays by identity). */
@@ -116,7 +120,8 @@ public record ModelConfig(
         String.valueOf(nullPolicy),
         shapes.stream().map(Arrays::toString).toList().toString(),
         String.valueOf(dtypes),
-        String.valueOf(sha256));
+        String.valueOf(sha256),
+        String.valueOf(oneDnnLstm));
   }
 
   /** The row shape configured for argument {@code position}, or null. */
@@ -138,6 +143,14 @@ public record ModelConfig(
       // reported below with the key
     }
     throw new TorchbatchException(key + " must be a positive integer, got '" + value + "'");
+  }
+
+  private static boolean bool(String key, String value) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new TorchbatchException(key + " must be true or false, got '" + value + "'");
+    };
   }
 
   private static List<String> list(String value) {

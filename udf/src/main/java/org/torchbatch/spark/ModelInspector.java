@@ -24,6 +24,7 @@ import org.torchbatch.runtime.engine.DeviceSpec;
 import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.engine.ModelHandle;
 import org.torchbatch.runtime.engine.ModelOutputs;
+import org.torchbatch.runtime.engine.TorchEngine;
 
 /**
  * Checks a model on the driver before any task runs: the archive is usable, the method exists and
@@ -145,7 +146,10 @@ public final class ModelInspector {
   private static OutputLayout probeOutputs(
       ModelConfig config, Path local, List<HostTensor> example) {
     try (ModelHandle model = ModelCache.shared().acquire(local, DeviceSpec.CPU);
-        ModelOutputs outputs = model.newRunner().run(config.method(), example)) {
+        ModelOutputs outputs =
+            model
+                .newRunner(TorchEngine.settings().intraOpThreads(), config.oneDnnLstm())
+                .run(config.method(), example)) {
       return OutputLayout.of(outputs, config.outputs());
     } catch (TorchbatchException e) {
       throw new TorchbatchException(

@@ -3,6 +3,7 @@ package org.torchbatch.runtime.archive;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.torchbatch.runtime.DType;
 
@@ -17,6 +18,8 @@ import org.torchbatch.runtime.DType;
  * @param extraFiles {@code extra/} files by name with their text (files saved via {@code
  *     _extra_files})
  * @param tracedInputs example inputs recorded by {@code torch.jit.trace}, when the archive has them
+ * @param operators every operator the archive's code calls ({@code aten::lstm}, {@code
+ *     prim::NumToTensor}), sorted
  */
 public record ArchiveInfo(
     String file,
@@ -25,7 +28,8 @@ public record ArchiveInfo(
     List<MethodSignature> methods,
     List<TensorInfo> tensors,
     Map<String, String> extraFiles,
-    List<TracedInput> tracedInputs) {
+    List<TracedInput> tracedInputs,
+    Set<String> operators) {
 
   public Optional<MethodSignature> method(String name) {
     return methods.stream().filter(m -> m.name().equals(name)).findFirst();

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import net.razorvine.pickle.PickleException;
 
 /**
@@ -63,7 +64,8 @@ public final class ArchiveReader {
       throw NotTorchScript.explain(zip.fileName(), unpickle(zip, "data.pkl"));
     }
     long version = formatVersion(zip);
-    Map<String, ClassSource> classes = parseCode(zip);
+    Set<String> operators = new TreeSet<>();
+    Map<String, ClassSource> classes = parseCode(zip, operators);
     Object root = unpickle(zip, "data.pkl");
     if (!(root instanceof PickledObject module) || !module.isTorchScriptClass()) {
       throw new ArchiveException(
@@ -85,7 +87,8 @@ public final class ArchiveReader {
         forwardFirst(rootSource.methods()),
         List.copyOf(tensors),
         extraFiles(zip),
-        tracedInputs(zip));
+        tracedInputs(zip),
+        Collections.unmodifiableSet(operators));
   }
 
   private static long formatVersion(ArchiveZip zip) {
@@ -116,13 +119,14 @@ public final class ArchiveReader {
     return version;
   }
 
-  private static Map<String, ClassSource> parseCode(ArchiveZip zip) {
+  private static Map<String, ClassSource> parseCode(ArchiveZip zip, Set<String> operators) {
     Map<String, ClassSource> classes = new LinkedHashMap<>();
     for (String name : zip.list("code/")) {
       if (name.endsWith(".py")) {
         String module = name.substring(0, name.length() - ".py".length()).replace('/', '.');
         String source = new String(zip.read("code/" + name), StandardCharsets.UTF_8);
         classes.putAll(CodeParser.parse(module, source));
+        operators.addAll(OperatorCalls.in(source));
       }
     }
     return classes;

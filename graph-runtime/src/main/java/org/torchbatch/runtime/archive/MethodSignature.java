@@ -1,6 +1,7 @@
 package org.torchbatch.runtime.archive;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * A method compiled into the archive, as its {@code code/} declares it.
@@ -22,6 +23,11 @@ public record MethodSignature(
     public boolean isRequired() {
       return defaultValue == null;
     }
+  }
+
+  /** The operators this method's own code calls (not those of the submodules it calls). */
+  public Set<String> operators() {
+    return OperatorCalls.in(code);
   }
 
   /** The number of arguments a caller must pass. */

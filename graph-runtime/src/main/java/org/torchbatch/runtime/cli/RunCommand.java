@@ -90,6 +90,12 @@ public final class RunCommand implements Callable<Integer> {
       description = "libtorch intra-op threads (default ${DEFAULT-VALUE})")
   int threads;
 
+  @Option(
+      names = "--onednn-lstm",
+      description =
+          "let oneDNN run LSTM layers: faster on AVX-512, not PyTorch's numbers on every CPU")
+  boolean oneDnnLstm;
+
   @Option(names = "--json", description = "print outputs as JSON")
   boolean json;
 
@@ -105,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
     TorchEngine.start(RuntimeSettings.EXECUTOR.withIntraOpThreads(threads));
     PrintWriter out = spec.commandLine().getOut();
     try (ModelHandle model = ModelCache.shared().acquire(archive, DeviceSpec.parse(device));
-        ModelOutputs outputs = model.newRunner().run(method, inputs)) {
+        ModelOutputs outputs = model.newRunner(threads, oneDnnLstm).run(method, inputs)) {
       if (json) {
         ObjectNode result = new ObjectMapper().createObjectNode();
         for (String name : outputs.names()) {

@@ -56,6 +56,11 @@ final class LoadedModel implements AutoCloseable {
     return block;
   }
 
+  /** Whether any of the archive's code calls {@code aten::lstm} (see {@link LstmGuard}). */
+  boolean usesLstm() {
+    return info.operators().contains(LstmGuard.OPERATOR);
+  }
+
   int references() {
     return references;
   }

@@ -35,10 +35,18 @@ public final class ModelHandle implements AutoCloseable {
    * intra-op thread count per OS thread, so the runner applies it on the thread that runs it.
    */
   public ModelRunner newRunner(int intraOpThreads) {
+    return newRunner(intraOpThreads, false);
+  }
+
+  /**
+   * A runner that, with {@code oneDnnLstm}, lets oneDNN run the model's {@code aten::lstm} calls:
+   * faster on AVX-512 CPUs, but not PyTorch's numbers on all of them (see {@link LstmGuard}).
+   */
+  public ModelRunner newRunner(int intraOpThreads, boolean oneDnnLstm) {
     if (closed) {
       throw new IllegalStateException("model handle for " + info().file() + " is closed");
     }
-    return new ModelRunner(model, intraOpThreads);
+    return new ModelRunner(model, intraOpThreads, oneDnnLstm);
   }
 
   @Override

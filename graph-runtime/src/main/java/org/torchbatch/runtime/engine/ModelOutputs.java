@@ -16,12 +16,14 @@ public final class ModelOutputs implements NamedTensors, AutoCloseable {
   private final PtNDManager scope;
   private final List<String> names;
   private final List<PtNDArray> arrays;
+  private final boolean namedByKey;
   private boolean closed;
 
-  ModelOutputs(PtNDManager scope, Map<String, PtNDArray> named) {
+  ModelOutputs(PtNDManager scope, Map<String, PtNDArray> named, boolean namedByKey) {
     this.scope = scope;
     this.names = List.copyOf(named.keySet());
     this.arrays = new ArrayList<>(named.values());
+    this.namedByKey = namedByKey;
   }
 
   /** Output names in a stable order: {@code output}, or {@code _0.._n}, or the dict's keys. */
@@ -32,6 +34,11 @@ public final class ModelOutputs implements NamedTensors, AutoCloseable {
 
   public int size() {
     return names.size();
+  }
+
+  @Override
+  public boolean namedByKey() {
+    return namedByKey;
   }
 
   @Override

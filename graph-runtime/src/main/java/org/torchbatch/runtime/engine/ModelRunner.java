@@ -18,11 +18,13 @@ import org.torchbatch.runtime.archive.MethodSignature;
 public final class ModelRunner {
   private final LoadedModel model;
   private final int intraOpThreads;
+  private final boolean guardLstm;
   private Thread configuredThread;
 
-  ModelRunner(LoadedModel model, int intraOpThreads) {
+  ModelRunner(LoadedModel model, int intraOpThreads, boolean oneDnnLstm) {
     this.model = model;
     this.intraOpThreads = intraOpThreads;
+    this.guardLstm = model.usesLstm() && !model.key().device().cuda() && !oneDnnLstm;
   }
 
   /**
@@ -40,7 +42,8 @@ public final class ModelRunner {
     try {
       IValue result = invoke(scope, method, arguments);
       try {
-        return new ModelOutputs(scope, OutputNames.flatten(result, scope, model.info().file()));
+        return new ModelOutputs(
+            scope, OutputNames.flatten(result, scope, model.info().file()), result.isMap());
       } finally {
         result.close();
       }
@@ -59,7 +62,7 @@ public final class ModelRunner {
             scope.create(tensor.data(), new Shape(tensor.shape()), DTypes.toDjl(tensor.dtype()));
         inputs[i] = IValue.from(array);
       }
-      return IValueUtils.runMethod(model.block(), method, inputs);
+      return runMethod(method, inputs);
     } catch (EngineException e) {
       throw new ModelExecutionException(
           "Model "
@@ -77,6 +80,18 @@ public final class ModelRunner {
           input.close();
         }
       }
+    }
+  }
+
+  private IValue runMethod(String method, IValue[] inputs) {
+    if (!guardLstm) {
+      return IValueUtils.runMethod(model.block(), method, inputs);
+    }
+    LstmGuard.enter();
+    try {
+      return IValueUtils.runMethod(model.block(), method, inputs);
+    } finally {
+      LstmGuard.exit();
     }
   }
 

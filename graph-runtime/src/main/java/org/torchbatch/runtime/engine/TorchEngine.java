@@ -13,7 +13,9 @@ public final class TorchEngine {
   private static final Logger LOG = LoggerFactory.getLogger(TorchEngine.class);
   private static final String NATIVE_MARKER = "native/lib/pytorch.properties";
   private static final String JNI_MARKER = "jnilib/pytorch.properties";
-  static final String NATIVE_ARTIFACT = "ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64";
+  public static final String LIBTORCH_VERSION = "2.7.1";
+  static final String NATIVE_ARTIFACT =
+      "ai.djl.pytorch:pytorch-native-cpu:" + LIBTORCH_VERSION + ":linux-x86_64";
 
   private static RuntimeSettings started;
 

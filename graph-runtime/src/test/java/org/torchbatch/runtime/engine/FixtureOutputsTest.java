@@ -5,55 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.torchbatch.runtime.HostTensor;
 import org.torchbatch.runtime.testing.ExpectedCalls;
+import org.torchbatch.runtime.testing.FixtureSuite;
 import org.torchbatch.runtime.testing.Fixtures;
 
 /** Every fixture archive, loaded by libtorch 2.7.1, returns what PyTorch returned for it. */
 class FixtureOutputsTest {
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "traced_frozen_if",
-        "traced_cell",
-        "scripted_if",
-        "scripted_export_ignore",
-        "scripted_holds_traced",
-        "traced_holds_scripted",
-        "linear_traced",
-        "linear_scripted",
-        "token_lstm",
-        "float64_mlp",
-        "dict_output",
-        "conv_net",
-        "multi_method",
-        "dtypes",
-        "calls_unused",
-        "shape_check",
-        "tiny_mlp",
-        "mlp_deep"
-      })
+  @FieldSource("org.torchbatch.runtime.testing.FixtureSuite#MODELS")
   void matchesPyTorch(String fixture) {
-    ExpectedCalls expected = ExpectedCalls.of(fixture);
-    try (ModelHandle model =
-        ModelCache.shared().acquire(Fixtures.archive(fixture), DeviceSpec.CPU)) {
-      ModelRunner runner = model.newRunner();
-      for (ExpectedCalls.Call call : expected.calls()) {
-        try (ModelOutputs outputs = runner.run(call.method(), call.inputs())) {
-          assertThat(outputs.names())
-              .as(call.method())
-              .containsExactlyElementsOf(call.outputs().keySet());
-          for (Map.Entry<String, HostTensor> want : call.outputs().entrySet()) {
-            ExpectedCalls.assertMatches(want.getKey(), outputs.get(want.getKey()), want.getValue());
-          }
-        }
-      }
-    }
+    FixtureSuite.check(fixture);
   }
 
   @Test

@@ -52,9 +52,11 @@ class TorchScriptModelTest extends SparkTestBase {
             .setModelPath(Fixtures.archive("dict_output").toString())
             .setInputCols(new String[] {"array(a, b, c)"})
             .setShapes(new String[] {"3"})
-            .setOutputCols(new String[] {"label", "probs"});
+            .setOutputCols(new String[] {"probs", "label"});
     Dataset<Row> out = model.transform(data);
     assertThat(out.columns()).contains("label", "probs").doesNotContain("prediction");
+    // the dict's keys are selected by name, not the sorted keys renamed in the given order
+    assertThat(out.schema().apply("probs").dataType().simpleString()).isEqualTo("array<float>");
     assertThat(out.schema().apply("label").dataType().simpleString()).isEqualTo("bigint");
     assertThat(out.select("probs").first().getList(0)).hasSize(2);
   }

@@ -1,0 +1,131 @@
+package org.torchbatch.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.torchbatch.runtime.HostTensor;
+import org.torchbatch.runtime.testing.ExpectedCalls;
+import org.torchbatch.runtime.testing.Fixtures;
+
+/** SQL {@code predict} over a fixture's recorded input returns what PyTorch returned for it. */
+class PyTorchNumbersTest extends SparkTestBase {
+
+  @Test
+  void lstmThroughSqlMatchesPyTorch() {
+    ExpectedCalls.Call call = ExpectedCalls.of("token_lstm").calls().get(0);
+    declare("lstm", "path", Fixtures.archive("token_lstm").toString());
+    declare("lstm", "shapes", "7");
+    registerTokens(call.inputs().get(0));
+    List<Row> rows =
+        spark.sql("SELECT id, predict('lstm', tokens) FROM tokens ORDER BY id").collectAsList();
+    assertRowsMatch(rows, call.outputs().get("output"));
+  }
+
+  @Test
+  void oneDnnLstmIsASettingOfTheModel() {
+    ExpectedCalls.Call call = ExpectedCalls.of("token_lstm").calls().get(0);
+    declare("lstm_onednn", "path", Fixtures.archive("token_lstm").toString());
+    declare("lstm_onednn", "shapes", "7");
+    declare("lstm_onednn", "oneDnnLstm", "true");
+    registerTokens(call.inputs().get(0));
+    // oneDNN's numbers differ on some CPUs only: this checks the setting is taken, not its values
+    assertThat(
+            spark
+                .sql("SELECT predict('lstm_onednn', tokens) FROM tokens")
+                .collectAsList()
+                .get(0)
+                .getList(0))
+        .hasSize(2);
+    declare("lstm_onednn", "oneDnnLstm", "maybe");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> spark.sql("SELECT predict('lstm_onednn', tokens) FROM tokens").collect())
+        .hasMessageContaining(
+            "spark.torchbatch.model.lstm_onednn.oneDnnLstm must be true or false");
+  }
+
+  @Test
+  void dictOutputsAreSelectedByKeyNotRenamedByPosition() {
+    ExpectedCalls.Call call = ExpectedCalls.of("dict_output").calls().get(0);
+    declare("scores", "path", Fixtures.archive("dict_output").toString());
+    declare("scores", "shapes", "3");
+    declare("scores", "outputs", "probs,label");
+    registerRows(call.inputs().get(0));
+    List<Row> rows =
+        spark.sql("SELECT id, predict('scores', x) AS p FROM rows ORDER BY id").collectAsList();
+    HostTensor probs = call.outputs().get("probs");
+    double[] labels = call.outputs().get("label").toDoubles();
+    for (Row row : rows) {
+      Row struct = row.getStruct(1);
+      assertThat(struct.schema().fieldNames()).containsExactly("probs", "label");
+      int r = (int) row.getLong(0);
+      assertThat(struct.getLong(1)).isEqualTo((long) labels[r]);
+      List<Float> p = struct.getList(0);
+      assertThat((double) p.get(1)).isCloseTo(probs.toDoubles()[r * 2 + 1], within(1e-5));
+    }
+    declare("scores", "outputs", "probs,score");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> spark.sql("SELECT predict('scores', x) FROM rows").collect())
+        .hasMessageContaining("without the key 'score'")
+        .hasMessageContaining("[label, probs]");
+  }
+
+  private static void registerRows(HostTensor x) {
+    int rows = (int) x.shape()[0];
+    int width = (int) x.shape()[1];
+    double[] values = x.toDoubles();
+    List<Row> data = new ArrayList<>();
+    for (int r = 0; r < rows; r++) {
+      List<Float> row = new ArrayList<>();
+      for (int c = 0; c < width; c++) {
+        row.add((float) values[r * width + c]);
+      }
+      data.add(RowFactory.create((long) r, row));
+    }
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.LongType)
+            .add("x", DataTypes.createArrayType(DataTypes.FloatType));
+    spark.createDataFrame(data, schema).createOrReplaceTempView("rows");
+  }
+
+  private static void registerTokens(HostTensor tokens) {
+    int rows = (int) tokens.shape()[0];
+    int steps = (int) tokens.shape()[1];
+    double[] values = tokens.toDoubles();
+    List<Row> data = new ArrayList<>();
+    for (int r = 0; r < rows; r++) {
+      List<Long> row = new ArrayList<>();
+      for (int s = 0; s < steps; s++) {
+        row.add((long) values[r * steps + s]);
+      }
+      data.add(RowFactory.create((long) r, row));
+    }
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.LongType)
+            .add("tokens", DataTypes.createArrayType(DataTypes.LongType));
+    spark.createDataFrame(data, schema).createOrReplaceTempView("tokens");
+  }
+
+  private static void assertRowsMatch(List<Row> rows, HostTensor expected) {
+    int width = (int) expected.shape()[1];
+    double[] want = expected.toDoubles();
+    assertThat(rows).hasSize((int) expected.shape()[0]);
+    for (Row row : rows) {
+      int r = (int) row.getLong(0);
+      List<Float> got = row.getList(1);
+      for (int c = 0; c < width; c++) {
+        assertThat((double) got.get(c))
+            .as("row %d, column %d", r, c)
+            .isCloseTo(want[r * width + c], within(1e-5));
+      }
+    }
+  }
+}
