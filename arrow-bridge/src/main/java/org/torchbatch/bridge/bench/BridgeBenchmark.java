@@ -14,6 +14,7 @@ import org.torchbatch.bridge.BatchEncoder;
 import org.torchbatch.bridge.EncodedBatch;
 import org.torchbatch.bridge.NullPolicy;
 import org.torchbatch.bridge.OutputLayout;
+import org.torchbatch.runtime.CpuInfo;
 import org.torchbatch.runtime.HostTensor;
 import org.torchbatch.runtime.archive.ArchiveInfo;
 import org.torchbatch.runtime.archive.ArchiveReader;
@@ -87,8 +88,15 @@ public final class BridgeBenchmark implements Callable<Integer> {
         Runnable wholePath = () -> wholePath(root, encoder, runner, decoder);
         Runnable modelAlone = () -> modelAlone(runner, ready);
         System.out.printf(
-            "%s on %s, batch %d, list<float>[%d] input, %d intra-op threads, %d rows per run, %d runs interleaved%n",
-            info.file(), device, batch, width, threads, rows, repeats);
+            "%s on %s, batch %d, list<float>[%d] input, %d intra-op threads, %d rows per run, %d runs interleaved%nCPU: %s%n",
+            info.file(),
+            device,
+            batch,
+            width,
+            threads,
+            rows,
+            repeats,
+            CpuInfo.current().describe());
         timed(wholePath, 1);
         timed(modelAlone, 1);
         double[] path = new double[repeats];

@@ -13,6 +13,7 @@ import org.torchbatch.bridge.EncodedBatch;
 import org.torchbatch.bridge.NullPolicy;
 import org.torchbatch.bridge.OutputLayout;
 import org.torchbatch.bridge.RowMask;
+import org.torchbatch.runtime.CpuInfo;
 import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.HostTensor;
 import org.torchbatch.runtime.NamedTensors;
@@ -36,7 +37,9 @@ public final class ConversionBenchmark {
       System.exit(2);
     }
     double seconds = args.length == 1 ? Double.parseDouble(args[0]) : 1.0;
-    System.out.printf("%d rows per batch, median of 3 runs of %.1f s (min-max)%n%n", ROWS, seconds);
+    System.out.printf(
+        "%d rows per batch, median of 3 runs of %.1f s (min-max); CPU: %s%n%n",
+        ROWS, seconds, CpuInfo.current().describe());
     System.out.printf("%-52s  %-9s  %s%n", "conversion", "path", "GB/s of tensor data");
     for (Result result : run(seconds)) {
       Measurement gb = result.gigabytesPerSecond();

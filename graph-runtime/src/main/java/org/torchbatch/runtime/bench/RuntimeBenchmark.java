@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.torchbatch.runtime.CpuInfo;
 import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.HostTensor;
 import org.torchbatch.runtime.archive.ArchiveInfo;
@@ -84,8 +85,8 @@ public final class RuntimeBenchmark implements Callable<Integer> {
     }
     TorchEngine.start(RuntimeSettings.EXECUTOR.withIntraOpThreads(threads.get(0)));
     System.out.printf(
-        "%s.%s on %s, input float32[batch, %s], %d x %.1f s per case (median, min-max)%n%n",
-        info.file(), method, device, join(row), repeats, seconds);
+        "%s.%s on %s, input float32[batch, %s], %d x %.1f s per case (median, min-max)%nCPU: %s%n%n",
+        info.file(), method, device, join(row), repeats, seconds, CpuInfo.current().describe());
     System.out.printf(
         "%-7s  %-6s  %-32s  %-32s  %s%n",
         "threads", "batch", "direct buffer rows/s", "float[] per batch rows/s", "float[]/direct");

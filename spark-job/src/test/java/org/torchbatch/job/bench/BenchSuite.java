@@ -14,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.torchbatch.bridge.bench.ConversionBenchmark;
+import org.torchbatch.runtime.CpuInfo;
 import org.torchbatch.runtime.HostTensor;
 import org.torchbatch.runtime.bench.Measurement;
 import org.torchbatch.runtime.bench.RawRuns;
@@ -722,7 +723,7 @@ public final class BenchSuite implements Callable<Integer> {
 
   private String setup() {
     return String.format(
-        "%s; %d cores; Java %s; Spark %s, local[2]. A warm-up in which each case runs for %s s,"
+        "%s; %s, %d cores; Java %s; Spark %s, local[2]. A warm-up in which each case runs for %s s,"
             + " then %d rounds in which each runs for %s s (every case at least once each time;"
             + " the pairs section's rounds run each of its cases once); each ratio is taken round"
             + " by round from cases run back to back, then its median and range. Before each run"
@@ -731,6 +732,7 @@ public final class BenchSuite implements Callable<Integer> {
             + "%n%nCommand: `scripts/bench --rows %d --sql-rows %d --tiny-rows %d --udf-rows %d"
             + " --memory-rows %d --repeats %d --warm-up %s --round-seconds %s --only %s`%n",
         LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
+        CpuInfo.current().describe(),
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"),
         spark.version(),
