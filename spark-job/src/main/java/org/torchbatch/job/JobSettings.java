@@ -23,17 +23,18 @@ public final class JobSettings {
   public static final String SPARK_PREFIX = "spark.torchbatch.job.";
 
   static final Map<String, String> DEFAULTS =
-      Map.of(
-          "method", "forward",
-          "input-format", "parquet",
-          "parquet-reader", "torchbatch",
-          "parquet-writer", "torchbatch",
-          "output-format", "parquet",
-          "mode", "error-if-exists",
-          "batch-size", ModelConfig.DEFAULT_BATCH_SIZE,
-          "device", "auto",
-          "null-policy", "fail",
-          "onednn-lstm", "false");
+      Map.ofEntries(
+          Map.entry("method", "forward"),
+          Map.entry("input-format", "parquet"),
+          Map.entry("parquet-reader", "torchbatch"),
+          Map.entry("parquet-writer", "torchbatch"),
+          Map.entry("output-format", "parquet"),
+          Map.entry("mode", "error-if-exists"),
+          Map.entry("batch-size", ModelConfig.DEFAULT_BATCH_SIZE),
+          Map.entry("device", "auto"),
+          Map.entry("null-policy", "fail"),
+          Map.entry("onednn-lstm", "false"),
+          Map.entry("check-examples", "true"));
 
   /** Every option a config file or Spark conf may set. */
   static final Set<String> NAMES =
@@ -57,6 +58,7 @@ public final class JobSettings {
           "device",
           "null-policy",
           "onednn-lstm",
+          "check-examples",
           "repartition");
 
   private final Map<String, String> values;

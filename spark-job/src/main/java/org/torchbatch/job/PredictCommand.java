@@ -117,6 +117,15 @@ public final class PredictCommand implements Callable<Integer> {
   String oneDnnLstm;
 
   @Option(
+      names = "--check-examples",
+      arity = "0..1",
+      fallbackValue = "true",
+      description =
+          "run the examples the archive carries where the model loads and fail before writing"
+              + " when they differ from PyTorch's outputs (default true)")
+  String checkExamples;
+
+  @Option(
       names = "--repartition",
       description = "repartition the result into N partitions before writing")
   String repartition;
@@ -177,6 +186,7 @@ public final class PredictCommand implements Callable<Integer> {
     put(values, "device", device);
     put(values, "null-policy", nullPolicy);
     put(values, "onednn-lstm", oneDnnLstm);
+    put(values, "check-examples", checkExamples);
     put(values, "repartition", repartition);
     return values;
   }

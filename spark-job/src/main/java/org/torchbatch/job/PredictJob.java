@@ -44,7 +44,8 @@ final class PredictJob {
     OUTPUTS("outputs", "outputs", s -> String.join(",", s.list("outputs"))),
     SHAPES("shapes", "shape", s -> String.join(";", s.list("shape"))),
     DTYPES("dtypes", "dtype", s -> String.join(";", s.list("dtype"))),
-    ONEDNN_LSTM("oneDnnLstm", "onednn-lstm", s -> s.require("onednn-lstm"));
+    ONEDNN_LSTM("oneDnnLstm", "onednn-lstm", s -> s.require("onednn-lstm")),
+    CHECK_EXAMPLES("checkExamples", "check-examples", s -> s.require("check-examples"));
 
     final String setting;
     final String option;

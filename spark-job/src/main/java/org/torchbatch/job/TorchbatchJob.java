@@ -5,6 +5,7 @@ import org.torchbatch.runtime.TorchbatchException;
 import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.runtime.cli.InspectCommand;
 import org.torchbatch.runtime.cli.RunCommand;
+import org.torchbatch.runtime.cli.VerifyCommand;
 import org.torchbatch.runtime.cli.VersionProvider;
 import org.torchbatch.runtime.engine.ModelExecutionException;
 import picocli.CommandLine;
@@ -12,14 +13,20 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code spark-submit} main and the {@code torchbatch} command line: {@code predict}, {@code
- * sql}, {@code inspect}, {@code run}. Exit codes are those of {@link ExitCodes}.
+ * sql}, {@code inspect}, {@code run}, {@code verify}. Exit codes are those of {@link ExitCodes}.
  */
 @Command(
     name = "torchbatch",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Runs TorchScript models over big data on Apache Spark.",
-    subcommands = {PredictCommand.class, SqlCommand.class, InspectCommand.class, RunCommand.class})
+    subcommands = {
+      PredictCommand.class,
+      SqlCommand.class,
+      InspectCommand.class,
+      RunCommand.class,
+      VerifyCommand.class
+    })
 public final class TorchbatchJob {
 
   public static void main(String[] args) {

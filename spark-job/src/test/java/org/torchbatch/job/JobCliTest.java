@@ -349,6 +349,22 @@ class JobCliTest {
   }
 
   @Test
+  void examplesThatDifferFailBeforeAnythingIsWritten() {
+    String output = dir.resolve("examples-scaled").toString();
+    String scaled = Fixtures.archive("examples_scaled").toString();
+    assertThat(run(predict(output, "--model", scaled))).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString())
+        .contains("examples_scaled.pt does not reproduce the examples it carries")
+        .contains("call 1 (forward), output 'output' element [")
+        .contains("--check-examples=false");
+    assertThat(Files.exists(Path.of(output))).isFalse();
+    assertThat(run(predict(output, "--model", scaled, "--check-examples", "false")))
+        .as(() -> err.toString())
+        .isZero();
+    assertThat(read(output)).hasSize(ROWS);
+  }
+
+  @Test
   void tableAndGlobInputsWithEveryTuningOption() throws Exception {
     spark.read().parquet(input).createOrReplaceTempView("events");
     String fromTable = dir.resolve("from-table").toString();

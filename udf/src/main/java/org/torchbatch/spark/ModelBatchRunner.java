@@ -75,6 +75,14 @@ public final class ModelBatchRunner implements AutoCloseable {
     metrics.modelLoaded(
         ModelCache.shared().loads() - loadsBefore,
         ModelCache.shared().loadMillis() - loadMillisBefore);
+    if (model.config().checkExamples()) {
+      try {
+        handle.checkExamples(model.config().oneDnnLstm());
+      } catch (RuntimeException e) {
+        handle.close();
+        throw new TorchbatchException(ModelInspector.examplesFailed(model.config(), e), e);
+      }
+    }
     this.runner = handle.newRunner(Math.max(1, taskCpus), model.config().oneDnnLstm());
     this.encoder = new BatchEncoder(model.arguments(), model.config().nullPolicy(), allocator);
     this.decoder = new BatchDecoder(model.outputs(), allocator);

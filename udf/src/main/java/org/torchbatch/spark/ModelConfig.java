@@ -21,6 +21,8 @@ import org.torchbatch.runtime.engine.BatchSizer;
  * @param dtypes per-argument tensor dtype; null entries take what the archive implies
  * @param oneDnnLstm let oneDNN run the model's {@code aten::lstm} calls on the CPU: faster on
  *     AVX-512 CPUs, but not PyTorch's numbers on all of them (off by default)
+ * @param checkExamples run the examples the archive carries where the model loads, and fail when
+ *     they do not give PyTorch's outputs there (on by default)
  */
 public record ModelConfig(
     String name,
@@ -34,7 +36,8 @@ public record ModelConfig(
     List<long[]> shapes,
     List<DType> dtypes,
     String sha256,
-    boolean oneDnnLstm)
+    boolean oneDnnLstm,
+    boolean checkExamples)
     implements Serializable {
 
   public static final String PREFIX = "spark.torchbatch.model.";
@@ -103,7 +106,8 @@ public record ModelConfig(
         shapes(conf.get(key + "shapes")),
         dtypes(conf.get(key + "dtypes")),
         conf.get(key + "sha256"),
-        bool(key + "oneDnnLstm", conf.getOrDefault(key + "oneDnnLstm", "false")));
+        bool(key + "oneDnnLstm", conf.getOrDefault(key + "oneDnnLstm", "false")),
+        bool(key + "checkExamples", conf.getOrDefault(key + "checkExamples", "true")));
   }
 
   /** A value that equals for equal settings (records compare arrays by identity). */
@@ -121,7 +125,8 @@ public record ModelConfig(
         shapes.stream().map(Arrays::toString).toList().toString(),
         String.valueOf(dtypes),
         String.valueOf(sha256),
-        String.valueOf(oneDnnLstm));
+        String.valueOf(oneDnnLstm),
+        String.valueOf(checkExamples));
   }
 
   /** The row shape configured for argument {@code position}, or null. */

@@ -143,13 +143,38 @@ public final class ModelInspector {
             + ".shapes (one row's shape per argument, e.g. 512 or 3,32,32; separate arguments with ;)");
   }
 
+  /** Why a model's examples failed, with the setting that turns the check off. */
+  static String examplesFailed(ModelConfig config, RuntimeException failure) {
+    return "Model '"
+        + config.name()
+        + "': "
+        + failure.getMessage()
+        + ". Find out why (torchbatch verify <archive> on this machine), or set "
+        + ModelConfig.PREFIX
+        + config.name()
+        + ".checkExamples=false to run without the check";
+  }
+
   private static OutputLayout probeOutputs(
       ModelConfig config, Path local, List<HostTensor> example) {
-    try (ModelHandle model = ModelCache.shared().acquire(local, DeviceSpec.CPU);
-        ModelOutputs outputs =
-            model
-                .newRunner(TorchEngine.settings().intraOpThreads(), config.oneDnnLstm())
-                .run(config.method(), example)) {
+    try (ModelHandle model = ModelCache.shared().acquire(local, DeviceSpec.CPU)) {
+      if (config.checkExamples()) {
+        try {
+          model.checkExamples(config.oneDnnLstm());
+        } catch (TorchbatchException e) {
+          throw new TorchbatchException(examplesFailed(config, e), e);
+        }
+      }
+      return probeOutputs(config, model, example);
+    }
+  }
+
+  private static OutputLayout probeOutputs(
+      ModelConfig config, ModelHandle model, List<HostTensor> example) {
+    try (ModelOutputs outputs =
+        model
+            .newRunner(TorchEngine.settings().intraOpThreads(), config.oneDnnLstm())
+            .run(config.method(), example)) {
       return OutputLayout.of(outputs, config.outputs());
     } catch (TorchbatchException e) {
       throw new TorchbatchException(

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.torchbatch.runtime.HostTensor;
+import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.testing.ExpectedCalls;
 import org.torchbatch.runtime.testing.Fixtures;
 
@@ -75,6 +80,77 @@ class PyTorchNumbersTest extends SparkTestBase {
         .hasMessageContaining("without the key 'score'")
         .hasMessageContaining("[label, probs]");
   }
+
+  @Test
+  void examplesThatDifferFailTheQueryBeforeAnyTaskUnlessTheCheckIsOff() {
+    declare("scaled", "path", Fixtures.archive("examples_scaled").toString());
+    declare("scaled", "shapes", "4");
+    registerRows(ExpectedCalls.of("linear_traced").calls().get(0).inputs().get(0));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> spark.sql("SELECT predict('scaled', x) FROM rows").collect())
+        .hasMessageContaining("Model 'scaled': Model examples_scaled.pt does not reproduce")
+        .hasMessageContaining("call 1 (forward), output 'output' element [")
+        .hasMessageContaining("spark.torchbatch.model.scaled.checkExamples=false");
+    declare("scaled", "checkExamples", "false");
+    assertThat(spark.sql("SELECT predict('scaled', x) FROM rows").collectAsList()).hasSize(3);
+  }
+
+  @Test
+  void executorsCheckTooAndReleaseTheModelWhenTheyFail() {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    ModelConfig unchecked =
+        ModelConfig.parse(
+            "scaled_on_executor",
+            Map.of(
+                ModelConfig.PREFIX + "scaled_on_executor.path",
+                Fixtures.archive("examples_scaled").toString(),
+                ModelConfig.PREFIX + "scaled_on_executor.shapes",
+                "4",
+                ModelConfig.PREFIX + "scaled_on_executor.checkExamples",
+                "false"));
+    PreparedModel prepared =
+        ModelInspector.prepare(
+            unchecked,
+            List.of("x"),
+            List.of(DataTypes.createArrayType(DataTypes.FloatType)),
+            hadoop);
+    ModelConfig checked =
+        ModelConfig.parse(
+            "scaled_on_executor",
+            Map.of(
+                ModelConfig.PREFIX + "scaled_on_executor.path",
+                Fixtures.archive("examples_scaled").toString(),
+                ModelConfig.PREFIX + "scaled_on_executor.shapes",
+                "4"));
+    PreparedModel onExecutor =
+        new PreparedModel(
+            checked,
+            prepared.sha256(),
+            prepared.archiveFile(),
+            prepared.source(),
+            prepared.arguments(),
+            prepared.outputs());
+    int handles = ModelCache.shared().openHandles();
+    try (BufferAllocator allocator = new RootAllocator()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> new ModelBatchRunner(onExecutor, hadoop, allocator, 1, List.of(), NO_METRICS))
+          .hasMessageContaining("does not reproduce the examples");
+    }
+    assertThat(ModelCache.shared().openHandles()).isEqualTo(handles);
+  }
+
+  private static final BatchMetrics NO_METRICS =
+      new BatchMetrics() {
+        @Override
+        public void batch(
+            int rows, int nullRows, long modelNanos, long inputNanos, long outputNanos) {}
+
+        @Override
+        public void inputCopied(long nanos) {}
+
+        @Override
+        public void modelLoaded(long loads, long loadMillis) {}
+      };
 
   private static void registerRows(HostTensor x) {
     int rows = (int) x.shape()[0];

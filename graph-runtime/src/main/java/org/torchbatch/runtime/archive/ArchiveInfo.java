@@ -49,6 +49,11 @@ public record ArchiveInfo(
                         + methodNames()));
   }
 
+  /** Whether the archive carries example calls with PyTorch's outputs ({@link ModelExamples}). */
+  public boolean hasExamples() {
+    return extraFiles.containsKey(ModelExamples.EXTRA_FILE);
+  }
+
   public String methodNames() {
     return methods.stream().map(MethodSignature::name).collect(Collectors.joining(", "));
   }

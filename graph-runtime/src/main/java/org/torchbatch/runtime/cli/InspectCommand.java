@@ -11,6 +11,7 @@ import org.torchbatch.runtime.archive.ArchiveDigest;
 import org.torchbatch.runtime.archive.ArchiveInfo;
 import org.torchbatch.runtime.archive.ArchiveReader;
 import org.torchbatch.runtime.archive.MethodSignature;
+import org.torchbatch.runtime.archive.ModelExamples;
 import org.torchbatch.runtime.archive.TensorInfo;
 import org.torchbatch.runtime.archive.TracedInput;
 import picocli.CommandLine.Command;
@@ -63,6 +64,7 @@ public final class InspectCommand implements Callable<Integer> {
       ObjectNode report = mapper.valueToTree(info);
       report.put("sha256", ArchiveDigest.sha256(archive));
       report.put("preferredFloatType", info.preferredFloatType().torchName());
+      report.put("exampleCalls", exampleCalls(info));
       out.println(mapper.writeValueAsString(report));
     } else {
       printTable(out, info);
@@ -76,6 +78,7 @@ public final class InspectCommand implements Callable<Integer> {
     out.printf("sha256        %s%n", ArchiveDigest.sha256(archive));
     out.printf("Root class    %s%n", info.rootClass());
     out.printf("Input dtype   %s (implied by the weights)%n", info.preferredFloatType());
+    out.printf("Examples      %s%n", describeExamples(info));
     out.println();
     out.println("Methods");
     for (MethodSignature method : info.methods()) {
@@ -106,10 +109,38 @@ public final class InspectCommand implements Callable<Integer> {
     for (TensorInfo tensor : info.tensors()) {
       out.printf(row, tensor.name(), tensor.kind(), tensor.dtype(), tensor.shape(), tensor.bytes());
     }
+    out.println();
+    out.println("Operators the code calls");
+    out.println("  " + String.join(" ", info.operators()));
     if (!info.extraFiles().isEmpty()) {
       out.println();
       out.println("Extra files");
-      info.extraFiles().forEach((name, text) -> out.printf("  %s: %s%n", name, text.strip()));
+      info.extraFiles()
+          .forEach(
+              (name, text) ->
+                  out.printf(
+                      "  %s: %s%n",
+                      name,
+                      name.equals(ModelExamples.EXTRA_FILE)
+                          ? "(the examples above)"
+                          : text.strip()));
     }
+  }
+
+  private int exampleCalls(ArchiveInfo info) {
+    return info.hasExamples() ? ModelExamples.read(archive).orElseThrow().calls().size() : 0;
+  }
+
+  private String describeExamples(ArchiveInfo info) {
+    if (!info.hasExamples()) {
+      return "none (scripts/torchbatch_examples.py adds them at export)";
+    }
+    ModelExamples examples = ModelExamples.read(archive).orElseThrow();
+    return examples.calls().size()
+        + " call(s) with PyTorch's outputs, rtol "
+        + examples.rtol()
+        + ", atol "
+        + examples.atol()
+        + "; checked where the model loads (torchbatch verify runs them here)";
   }
 }

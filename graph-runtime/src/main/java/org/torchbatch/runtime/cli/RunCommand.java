@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.HostTensor;
+import org.torchbatch.runtime.TensorJson;
 import org.torchbatch.runtime.archive.ArchiveInfo;
 import org.torchbatch.runtime.archive.ArchiveReader;
 import org.torchbatch.runtime.archive.TracedInput;

@@ -4,13 +4,15 @@ import org.torchbatch.runtime.TorchbatchException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code torchbatch} command line of the runtime: {@code inspect} and {@code run}. */
+/**
+ * The {@code torchbatch} command line of the runtime: {@code inspect}, {@code run}, {@code verify}.
+ */
 @Command(
     name = "torchbatch",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Runs TorchScript models over big data.",
-    subcommands = {InspectCommand.class, RunCommand.class})
+    subcommands = {InspectCommand.class, RunCommand.class, VerifyCommand.class})
 public final class TorchbatchCli {
 
   public static void main(String[] args) {

@@ -68,6 +68,11 @@ public final class ModelCache {
     return models.size();
   }
 
+  /** Handles acquired and not yet closed, over every model: a leak check for callers' tests. */
+  public synchronized int openHandles() {
+    return models.values().stream().mapToInt(LoadedModel::references).sum();
+  }
+
   /** Closes every model that no handle holds. */
   public synchronized void evictIdle() {
     while (!idle.isEmpty()) {

@@ -49,6 +49,18 @@ public final class ModelHandle implements AutoCloseable {
     return new ModelRunner(model, intraOpThreads, oneDnnLstm);
   }
 
+  /**
+   * Checks that the model reproduces the examples its archive carries (if any) on this device with
+   * these runner settings; the check runs once per JVM, and a mismatch throws {@link
+   * ExamplesMismatchException} each time.
+   */
+  public void checkExamples(boolean oneDnnLstm) {
+    if (closed) {
+      throw new IllegalStateException("model handle for " + info().file() + " is closed");
+    }
+    model.checkExamples(oneDnnLstm);
+  }
+
   @Override
   public synchronized void close() {
     if (!closed) {

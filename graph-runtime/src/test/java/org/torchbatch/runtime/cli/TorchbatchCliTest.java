@@ -38,6 +38,49 @@ class TorchbatchCliTest {
   }
 
   @Test
+  void verifyRunsTheArchivesExamplesHere() {
+    assertThat(run("verify", fixture("examples_mlp"))).as(err::toString).isZero();
+    assertThat(out.toString())
+        .contains("examples_mlp.pt (sha256 ")
+        .contains("2 example call(s), rtol 1.0E-4, atol 1.0E-5")
+        .contains("libtorch 2.7.1 on cpu, CPU ")
+        .containsPattern("1\\s+forward\\s+output\\s+\\S+\\s+ok");
+  }
+
+  @Test
+  void verifyFailsWithExitOneNamingTheDifference() {
+    assertThat(run("verify", fixture("examples_scaled"))).isEqualTo(ExitCodes.FAILED);
+    assertThat(out.toString()).contains("MISMATCH: element [");
+    assertThat(err.toString())
+        .contains("torchbatch: Model examples_scaled.pt does not reproduce the examples")
+        .contains("call 1 (forward), output 'output'");
+  }
+
+  @Test
+  void verifyWithoutExamplesSaysHowToAddThem() {
+    assertThat(run("verify", fixture("linear_traced"))).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString())
+        .contains("carries no examples")
+        .contains("scripts/torchbatch_examples.py");
+    assertThat(
+            run(
+                "verify",
+                fixture("linear_traced"),
+                "--examples",
+                Fixtures.path("linear_traced.expected.json").toString()))
+        .isZero();
+  }
+
+  @Test
+  void inspectShowsExamplesAndOperators() {
+    assertThat(run("inspect", fixture("examples_dict"))).isZero();
+    assertThat(out.toString())
+        .contains("Examples      1 call(s) with PyTorch's outputs")
+        .contains("aten::argmax aten::linear aten::softmax")
+        .contains("torchbatch/examples.json: (the examples above)");
+  }
+
+  @Test
   void inspectJsonIsMachineReadable() throws Exception {
     assertThat(run("inspect", "--json", fixture("traced_cell"))).isZero();
 

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.HostTensor;
-import org.torchbatch.runtime.cli.TensorJson;
+import org.torchbatch.runtime.TensorJson;
 
 /** The calls and PyTorch's outputs recorded in a fixture's {@code NAME.expected.json}. */
 public record ExpectedCalls(String archive, List<Call> calls) {

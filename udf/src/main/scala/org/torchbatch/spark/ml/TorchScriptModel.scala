@@ -40,9 +40,13 @@ class TorchScriptModel(override val uid: String)
   final val oneDnnLstm = new BooleanParam(this, "oneDnnLstm",
     "let oneDNN run LSTM layers on the CPU: faster on AVX-512, not PyTorch's numbers on every CPU")
 
+  final val checkExamples = new BooleanParam(this, "checkExamples",
+    "run the examples the archive carries where the model loads; fail when they differ from PyTorch's")
+
   setDefault(method -> "forward", outputCol -> "prediction", outputCols -> Array.empty[String],
     batchSize -> ModelConfig.DEFAULT_BATCH_SIZE, device -> "auto", nullPolicy -> "fail",
-    shapes -> Array.empty[String], dtypes -> Array.empty[String], oneDnnLstm -> false)
+    shapes -> Array.empty[String], dtypes -> Array.empty[String], oneDnnLstm -> false,
+    checkExamples -> true)
 
   def setModelPath(value: String): this.type = set(modelPath, value)
   def setMethod(value: String): this.type = set(method, value)
@@ -56,6 +60,7 @@ class TorchScriptModel(override val uid: String)
   def setShapes(value: Array[String]): this.type = set(shapes, value)
   def setDtypes(value: Array[String]): this.type = set(dtypes, value)
   def setOneDnnLstm(value: Boolean): this.type = set(oneDnnLstm, value)
+  def setCheckExamples(value: Boolean): this.type = set(checkExamples, value)
 
   override def transform(dataset: Dataset[_]): DataFrame = {
     val name = declareModel(dataset.sparkSession)
@@ -93,6 +98,7 @@ class TorchScriptModel(override val uid: String)
     spark.conf.set(key + "shapes", $(shapes).mkString(";"))
     spark.conf.set(key + "dtypes", $(dtypes).mkString(";"))
     spark.conf.set(key + "oneDnnLstm", $(oneDnnLstm).toString)
+    spark.conf.set(key + "checkExamples", $(checkExamples).toString)
     name
   }
 }
