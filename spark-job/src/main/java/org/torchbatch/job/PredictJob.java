@@ -18,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.torchbatch.runtime.TorchbatchException;
+import org.torchbatch.runtime.archive.ArchiveInfo;
 import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.spark.ModelConfig;
@@ -91,14 +92,23 @@ final class PredictJob {
     long begin = System.nanoTime();
     declareModel();
     // the archive first: an unusable model must fail before reading the input starts any task
-    analyse(
-        () -> {
-          ModelInspector.checkArchive(
-              ModelConfig.parse(MODEL, CollectionConverters.asJava(spark.conf().getAll())),
-              spark.sparkContext().hadoopConfiguration());
-          return null;
-        });
+    ArchiveInfo archive =
+        analyse(
+            () ->
+                ModelInspector.checkArchive(
+                    ModelConfig.parse(MODEL, CollectionConverters.asJava(spark.conf().getAll())),
+                    spark.sparkContext().hadoopConfiguration()));
     Dataset<Row> input = readInput();
+    List<String> shapes =
+        analyse(
+            () ->
+                RowShapes.resolve(
+                    input,
+                    settings.list("arg"),
+                    settings.list("shape"),
+                    archive,
+                    settings.require("method")));
+    spark.conf().set(ModelConfig.PREFIX + MODEL + ".shapes", String.join(";", shapes));
     Dataset<Row> result = predictions(input);
     OutputTarget target =
         new OutputTarget(
@@ -119,7 +129,7 @@ final class PredictJob {
     try (RunMetrics metrics = RunMetrics.listen(spark)) {
       runOrFail(() -> writer.save(target.writePath()));
       summary.phase("predict-and-write", write);
-      summary.rows(metrics.rows(), metrics.nullRows(), metrics.modelLoads());
+      summary.rows(metrics.rowsIn(), metrics.rows(), metrics.nullRows(), metrics.modelLoads());
     } catch (RuntimeException e) {
       target.abort();
       throw e;

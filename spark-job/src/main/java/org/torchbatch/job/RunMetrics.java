@@ -15,6 +15,7 @@ import org.torchbatch.spark.PredictPlans;
 final class RunMetrics implements QueryExecutionListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunMetrics.class);
   private final SparkSession spark;
+  private final AtomicLong rowsIn = new AtomicLong();
   private final AtomicLong rows = new AtomicLong();
   private final AtomicLong nullRows = new AtomicLong();
   private final AtomicLong modelLoads = new AtomicLong();
@@ -39,6 +40,7 @@ final class RunMetrics implements QueryExecutionListener, AutoCloseable {
       // another query's late event: the write's is still to come
       return;
     }
+    rowsIn.addAndGet(PredictPlans.scannedRows(qe.executedPlan()));
     rows.addAndGet(predicted);
     nullRows.addAndGet(PredictPlans.metric(qe.executedPlan(), "nullRows"));
     modelLoads.addAndGet(PredictPlans.metric(qe.executedPlan(), "modelLoads"));
@@ -50,6 +52,13 @@ final class RunMetrics implements QueryExecutionListener, AutoCloseable {
     reported.countDown();
   }
 
+  /** Rows read from the input. */
+  long rowsIn() {
+    awaitReport();
+    return rowsIn.get();
+  }
+
+  /** Rows the model predicted, hence written. */
   long rows() {
     awaitReport();
     return rows.get();

@@ -26,9 +26,9 @@ final class RunSummary {
     phases.put(name, (System.nanoTime() - beginNanos) / 1e9);
   }
 
-  void rows(long rows, long nullRows, long modelLoads) {
-    root.put("rowsIn", rows);
-    root.put("rowsOut", rows);
+  void rows(long rowsIn, long rowsOut, long nullRows, long modelLoads) {
+    root.put("rowsIn", rowsIn);
+    root.put("rowsOut", rowsOut);
     root.put("nullRows", nullRows);
     root.put("modelLoads", modelLoads);
   }

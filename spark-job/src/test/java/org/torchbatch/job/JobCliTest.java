@@ -349,6 +349,48 @@ class JobCliTest {
   }
 
   @Test
+  void rowShapesAreLearnedFromTheDataWhenNeitherArchiveNorUserGivesThem() {
+    // linear_traced was saved by PyTorch 1.13: its archive records no example input
+    String output = dir.resolve("learned-shape").toString();
+    String[] args = {
+      "predict",
+      "--input",
+      input,
+      "--output",
+      output,
+      "--model",
+      MODEL,
+      "--arg",
+      "features",
+      "--keep",
+      "id"
+    };
+    assertThat(run(args)).as(() -> err.toString()).isZero();
+    String given = dir.resolve("given-shape").toString();
+    assertThat(run(predict(given, "--keep", "id"))).isZero();
+    assertThat(read(output)).isEqualTo(read(given));
+
+    String nested = dir.resolve("learned-nested").toString();
+    String[] nestedArgs = {
+      "predict",
+      "--input",
+      input,
+      "--output",
+      nested,
+      "--model",
+      MODEL,
+      "--arg",
+      "array(features)",
+      "--keep",
+      "id"
+    };
+    assertThat(run(nestedArgs)).as(() -> err.toString()).isZero();
+    Row first = read(nested).get(0);
+    assertThat(first.getList(1)).hasSize(1);
+    assertThat(((scala.collection.Seq<?>) first.getList(1).get(0)).size()).isEqualTo(4);
+  }
+
+  @Test
   void examplesThatDifferFailBeforeAnythingIsWritten() {
     String output = dir.resolve("examples-scaled").toString();
     String scaled = Fixtures.archive("examples_scaled").toString();

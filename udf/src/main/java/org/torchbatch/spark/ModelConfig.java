@@ -46,6 +46,22 @@ public record ModelConfig(
   public static final String DEFAULT_BATCH_SIZE = BatchSizer.AUTO;
   public static final int DEFAULT_MAX_BATCH_SIZE = 16384;
 
+  /** Every setting a model takes, after {@code spark.torchbatch.model.<name>.}. */
+  static final List<String> KEYS =
+      List.of(
+          "path",
+          "method",
+          "batchSize",
+          "maxBatchSize",
+          "device",
+          "outputs",
+          "nullPolicy",
+          "shapes",
+          "dtypes",
+          "sha256",
+          "oneDnnLstm",
+          "checkExamples");
+
   /** Every model declared in this conf, by name. */
   public static List<String> declaredNames(Map<String, String> conf) {
     TreeSet<String> names = new TreeSet<>();
@@ -81,6 +97,7 @@ public record ModelConfig(
 
   public static ModelConfig parse(String name, Map<String, String> conf) {
     String key = PREFIX + name + ".";
+    SettingNames.checkKnown(key, conf.keySet(), KEYS);
     String path = conf.get(key + "path");
     if (path == null) {
       throw new TorchbatchException(

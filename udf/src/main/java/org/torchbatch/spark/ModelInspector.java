@@ -22,6 +22,7 @@ import org.torchbatch.runtime.archive.MethodSignature;
 import org.torchbatch.runtime.archive.TracedInput;
 import org.torchbatch.runtime.engine.DeviceSpec;
 import org.torchbatch.runtime.engine.ModelCache;
+import org.torchbatch.runtime.engine.ModelExecutionException;
 import org.torchbatch.runtime.engine.ModelHandle;
 import org.torchbatch.runtime.engine.ModelOutputs;
 import org.torchbatch.runtime.engine.TorchEngine;
@@ -41,9 +42,11 @@ public final class ModelInspector {
    * Checks what can be checked without the input's schema: the archive is a usable TorchScript
    * archive (and matches a pinned sha256) and has the method. Cheap; runs no Spark job.
    */
-  public static void checkArchive(ModelConfig config, Configuration hadoopConf) {
+  public static ArchiveInfo checkArchive(ModelConfig config, Configuration hadoopConf) {
     Path local = ArchiveFiles.local(config.path(), hadoopConf);
-    ArchiveReader.read(local).requireMethod(config.method());
+    ArchiveInfo info = ArchiveReader.read(local);
+    info.requireMethod(config.method());
+    return info;
   }
 
   /**
@@ -137,7 +140,8 @@ public final class ModelInspector {
             + " is "
             + type.simpleString()
             + " and the archive records no example shape for it, so the output type cannot be worked"
-            + " out before reading data: set "
+            + " out while the query is planned, before any data is read (the batch job learns it"
+            + " from the first row; SQL cannot): set "
             + ModelConfig.PREFIX
             + config.name()
             + ".shapes (one row's shape per argument, e.g. 512 or 3,32,32; separate arguments with ;)");
@@ -171,26 +175,20 @@ public final class ModelInspector {
 
   private static OutputLayout probeOutputs(
       ModelConfig config, ModelHandle model, List<HostTensor> example) {
-    try (ModelOutputs outputs =
-        model
-            .newRunner(TorchEngine.settings().intraOpThreads(), config.oneDnnLstm())
-            .run(config.method(), example)) {
+    try (ModelOutputs outputs = probe(config, model, example)) {
       return OutputLayout.of(outputs, config.outputs());
-    } catch (TorchbatchException e) {
+    }
+  }
+
+  private static ModelOutputs probe(
+      ModelConfig config, ModelHandle model, List<HostTensor> example) {
+    try {
+      return model
+          .newRunner(TorchEngine.settings().intraOpThreads(), config.oneDnnLstm())
+          .run(config.method(), example);
+    } catch (ModelExecutionException e) {
       throw new TorchbatchException(
-          "Model '"
-              + config.name()
-              + "' failed on an example input of zeros "
-              + example.stream().map(HostTensor::describe).toList()
-              + " used to learn its output types; set "
-              + ModelConfig.PREFIX
-              + config.name()
-              + ".shapes and "
-              + ModelConfig.PREFIX
-              + config.name()
-              + ".dtypes to the input it expects. Cause: "
-              + e.getMessage(),
-          e);
+          ProbeFailure.explain(config, model.info().requireMethod(config.method()), example, e), e);
     }
   }
 

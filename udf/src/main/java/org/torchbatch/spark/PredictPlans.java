@@ -29,6 +29,24 @@ public final class PredictPlans {
     return operators(plan).stream().mapToLong(op -> op.metrics().apply(name).value()).sum();
   }
 
+  /**
+   * Rows the plan's sources produced (each leaf's {@code numOutputRows}): the rows read from the
+   * input, before any filter.
+   */
+  public static long scannedRows(SparkPlan plan) {
+    long rows = 0;
+    for (SparkPlan node : nodes(plan)) {
+      boolean leaf =
+          node.children().isEmpty()
+              && !(node instanceof AdaptiveSparkPlanExec)
+              && !(node instanceof QueryStageExec);
+      if (leaf && node.metrics().contains("numOutputRows")) {
+        rows += node.metrics().apply("numOutputRows").value();
+      }
+    }
+    return rows;
+  }
+
   /** Every node of the plan, each once. */
   public static List<SparkPlan> nodes(SparkPlan plan) {
     Set<SparkPlan> found = Collections.newSetFromMap(new IdentityHashMap<>());

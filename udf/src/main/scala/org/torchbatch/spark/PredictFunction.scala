@@ -6,6 +6,7 @@ import org.apache.spark.SparkContext
 import org.apache.spark.sql.SparkSession
 import org.apache.spark.sql.catalyst.expressions.{Expression, Literal, NamedExpression}
 import org.apache.spark.unsafe.types.UTF8String
+import org.torchbatch.runtime.TorchbatchException
 
 /**
  * Builds `predict(features)` (the default model) and `predict('name', arg1, ...)` (a named one)
@@ -16,9 +17,13 @@ object PredictFunction {
 
   def build(arguments: Seq[Expression]): Expression = {
     val conf = SparkSession.active.conf.getAll.asJava
-    val declared = ModelConfig.declaredNames(conf).asScala.toSet
+    // a string literal first is a model's name: models take tensors, never strings
     val (name, inputs) = arguments match {
-      case Seq(Literal(model: UTF8String, _), rest @ _*) if rest.nonEmpty && declared(model.toString) =>
+      case Seq(Literal(model: UTF8String, _), rest @ _*) =>
+        if (rest.isEmpty) {
+          throw new TorchbatchException(
+            s"predict('$model') names a model but passes it no argument: predict('$model', column, ...)")
+        }
         (model.toString, rest)
       case _ => (ModelConfig.defaultName(conf), arguments)
     }

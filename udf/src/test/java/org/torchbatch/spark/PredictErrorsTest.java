@@ -53,6 +53,66 @@ class PredictErrorsTest extends SparkTestBase {
   }
 
   @Test
+  void anUndeclaredModelNameIsAnErrorNotAnArgument() {
+    assertThatThrownBy(() -> spark.sql("SELECT predict('lienar', features) FROM small"))
+        .hasStackTraceContaining("No model named 'lienar'")
+        .hasStackTraceContaining("declared models: [")
+        .hasStackTraceContaining("linear");
+    assertThatThrownBy(() -> spark.sql("SELECT predict('linear') FROM small"))
+        .hasStackTraceContaining("predict('linear') names a model but passes it no argument");
+  }
+
+  @Test
+  void aMistypedSettingNamesTheClosestKnownOne() {
+    declare("typo", "path", Fixtures.archive("linear_traced").toString());
+    declare("typo", "shapes", "4");
+    declare("typo", "batchsize", "64");
+    assertThatThrownBy(() -> spark.sql("SELECT predict('typo', features) FROM small"))
+        .hasStackTraceContaining(
+            "Unknown setting spark.torchbatch.model.typo.batchsize: did you mean"
+                + " spark.torchbatch.model.typo.batchSize?");
+    spark.conf().unset(ModelConfig.PREFIX + "typo.batchsize");
+    assertThat(spark.sql("SELECT predict('typo', features) FROM small").collectAsList())
+        .hasSize(10);
+  }
+
+  @Test
+  void aProbeThatReachesAnIgnoredFunctionSaysSoNotShapes() {
+    // 2 example rows of 4 zeros: more than 3 values, so forward reaches the unused method
+    declare("ignored", "path", Fixtures.archive("calls_unused").toString());
+    declare("ignored", "shapes", "4");
+    assertThatThrownBy(() -> spark.sql("SELECT predict('ignored', features) FROM small"))
+        .hasStackTraceContaining(
+            "Model 'ignored': forward reached a function marked @torch.jit.unused or"
+                + " @torch.jit.ignore on an example input of zeros")
+        .satisfies(e -> assertThat(stackOf(e)).doesNotContain("ignored.shapes"));
+  }
+
+  @Test
+  void aProbeThatRaisesNamesTheRaisedErrorFirst() {
+    java.nio.file.Path raising =
+        Fixtures.edited(
+            "scripted_if",
+            "__torch__.py",
+            code ->
+                code.replace(
+                    "    return _0",
+                    "    ops.prim.RaiseException(\"inputs must be positive\")\n    return _0"));
+    declare("raising", "path", raising.toString());
+    declare("raising", "shapes", "4");
+    assertThatThrownBy(() -> spark.sql("SELECT predict('raising', features) FROM small"))
+        .hasStackTraceContaining("Model 'raising' raised on an example input of zeros")
+        .hasStackTraceContaining("inputs must be positive")
+        .satisfies(e -> assertThat(stackOf(e)).doesNotContain("raising.shapes"));
+  }
+
+  private static String stackOf(Throwable error) {
+    java.io.StringWriter text = new java.io.StringWriter();
+    error.printStackTrace(new java.io.PrintWriter(text));
+    return text.toString();
+  }
+
+  @Test
   void unknownModelAndMissingShapeSayWhatToSet() {
     declare("noshape", "path", Fixtures.archive("linear_scripted").toString());
     assertThatThrownBy(() -> spark.sql("SELECT predict('noshape', features) FROM small"))

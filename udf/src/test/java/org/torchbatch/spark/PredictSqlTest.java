@@ -146,6 +146,15 @@ class PredictSqlTest extends SparkTestBase {
   }
 
   @Test
+  void scannedRowsCountTheInputNotThePredictions() {
+    Dataset<Row> query = spark.sql("SELECT predict(features) FROM t WHERE id % 2 = 0");
+    assertThat(query.collectAsList()).hasSize((ROWS + 1) / 2);
+    var plan = query.queryExecution().executedPlan();
+    assertThat(PredictPlans.metric(plan, "numOutputRows")).isEqualTo((ROWS + 1) / 2);
+    assertThat(PredictPlans.scannedRows(plan)).isEqualTo(ROWS);
+  }
+
+  @Test
   void severalModelsInOneQuery() {
     declare("dict", "path", Fixtures.archive("dict_output").toString());
     declare("dict", "shapes", "3");

@@ -20,6 +20,8 @@ import org.torchbatch.runtime.DType;
  * @param tracedInputs example inputs recorded by {@code torch.jit.trace}, when the archive has them
  * @param operators every operator the archive's code calls ({@code aten::lstm}, {@code
  *     prim::NumToTensor}), sorted
+ * @param writtenBy which PyTorch releases write an archive like this one (archives record no
+ *     version: PyTorch 2.1 added the {@code byteorder} record)
  */
 public record ArchiveInfo(
     String file,
@@ -29,7 +31,8 @@ public record ArchiveInfo(
     List<TensorInfo> tensors,
     Map<String, String> extraFiles,
     List<TracedInput> tracedInputs,
-    Set<String> operators) {
+    Set<String> operators,
+    String writtenBy) {
 
   public Optional<MethodSignature> method(String name) {
     return methods.stream().filter(m -> m.name().equals(name)).findFirst();

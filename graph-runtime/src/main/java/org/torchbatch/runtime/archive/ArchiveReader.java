@@ -88,7 +88,8 @@ public final class ArchiveReader {
         List.copyOf(tensors),
         extraFiles(zip),
         tracedInputs(zip),
-        Collections.unmodifiableSet(operators));
+        Collections.unmodifiableSet(operators),
+        zip.has("byteorder") ? "PyTorch 2.1 or newer" : "PyTorch 2.0 or older");
   }
 
   private static long formatVersion(ArchiveZip zip) {

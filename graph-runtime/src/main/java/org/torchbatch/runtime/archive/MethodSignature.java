@@ -13,6 +13,8 @@ import java.util.Set;
  */
 public record MethodSignature(
     String name, List<Argument> arguments, String returnType, String code) {
+  /** What TorchScript compiles in place of a call to an {@code @torch.jit.unused} function. */
+  public static final String IGNORED_FUNCTION = "This Python function is annotated to be ignored";
 
   /** One declared argument; {@code defaultValue} is null when the caller must pass it. */
   public record Argument(String name, String type, String defaultValue) {
@@ -28,6 +30,14 @@ public record MethodSignature(
   /** The operators this method's own code calls (not those of the submodules it calls). */
   public Set<String> operators() {
     return OperatorCalls.in(code);
+  }
+
+  /**
+   * Whether this method's code calls a function marked {@code @torch.jit.unused} or {@code ignore}:
+   * not compiled into the archive, it raises when reached.
+   */
+  public boolean reachesIgnoredFunction() {
+    return code.contains(IGNORED_FUNCTION);
   }
 
   /** The number of arguments a caller must pass. */

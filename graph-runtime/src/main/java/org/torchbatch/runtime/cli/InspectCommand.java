@@ -82,7 +82,12 @@ public final class InspectCommand implements Callable<Integer> {
     out.println();
     out.println("Methods");
     for (MethodSignature method : info.methods()) {
-      out.println("  " + method.describe());
+      out.println(
+          "  "
+              + method.describe()
+              + (method.reachesIgnoredFunction()
+                  ? "  [can reach an @torch.jit.unused/ignore function, which raises]"
+                  : ""));
     }
     if (!info.tracedInputs().isEmpty()) {
       out.println();

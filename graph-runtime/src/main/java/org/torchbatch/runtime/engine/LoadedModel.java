@@ -48,7 +48,7 @@ final class LoadedModel implements AutoCloseable {
     } catch (RuntimeException e) {
       manager.close();
       throw new ModelExecutionException(
-          "Cannot load model " + info.file() + " on " + key.device() + ": " + e.getMessage(), e);
+          LoadFailure.explain(info, key.device(), String.valueOf(e.getMessage())), e);
     }
   }
 
