@@ -88,6 +88,18 @@ final class RowShapes {
     return dims.stream().map(String::valueOf).collect(Collectors.joining(","));
   }
 
+  private static JobException cannotLearn(int position, String argument, String why) {
+    return new JobException(
+        ExitCodes.USAGE,
+        "--arg #"
+            + (position + 1)
+            + " ("
+            + argument
+            + ") "
+            + why
+            + ", so its row shape cannot be learned, and the archive records none: set --shape");
+  }
+
   private static List<?> elements(Object value) {
     if (value instanceof List<?> list) {
       return list;

@@ -11,6 +11,7 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -153,41 +154,30 @@ class PyTorchNumbersTest extends SparkTestBase {
       };
 
   private static void registerRows(HostTensor x) {
-    int rows = (int) x.shape()[0];
-    int width = (int) x.shape()[1];
-    double[] values = x.toDoubles();
-    List<Row> data = new ArrayList<>();
-    for (int r = 0; r < rows; r++) {
-      List<Float> row = new ArrayList<>();
-      for (int c = 0; c < width; c++) {
-        row.add((float) values[r * width + c]);
-      }
-      data.add(RowFactory.create((long) r, row));
-    }
-    StructType schema =
-        new StructType()
-            .add("id", DataTypes.LongType)
-            .add("x", DataTypes.createArrayType(DataTypes.FloatType));
-    spark.createDataFrame(data, schema).createOrReplaceTempView("rows");
+    register("rows", "x", x, DataTypes.FloatType);
   }
 
   private static void registerTokens(HostTensor tokens) {
-    int rows = (int) tokens.shape()[0];
-    int steps = (int) tokens.shape()[1];
-    double[] values = tokens.toDoubles();
+    register("tokens", "tokens", tokens, DataTypes.LongType);
+  }
+
+  /** A view {@code (id, column)} with one row per row of a {@code [rows, width]} tensor. */
+  private static void register(String view, String column, HostTensor tensor, DataType type) {
+    int rows = (int) tensor.shape()[0];
+    int width = (int) tensor.shape()[1];
+    double[] values = tensor.toDoubles();
     List<Row> data = new ArrayList<>();
     for (int r = 0; r < rows; r++) {
-      List<Long> row = new ArrayList<>();
-      for (int s = 0; s < steps; s++) {
-        row.add((long) values[r * steps + s]);
+      List<Object> row = new ArrayList<>();
+      for (int c = 0; c < width; c++) {
+        double value = values[r * width + c];
+        row.add(type == DataTypes.LongType ? (Object) (long) value : (Object) (float) value);
       }
       data.add(RowFactory.create((long) r, row));
     }
     StructType schema =
-        new StructType()
-            .add("id", DataTypes.LongType)
-            .add("tokens", DataTypes.createArrayType(DataTypes.LongType));
-    spark.createDataFrame(data, schema).createOrReplaceTempView("tokens");
+        new StructType().add("id", DataTypes.LongType).add(column, DataTypes.createArrayType(type));
+    spark.createDataFrame(data, schema).createOrReplaceTempView(view);
   }
 
   private static void assertRowsMatch(List<Row> rows, HostTensor expected) {

@@ -18,13 +18,10 @@ import org.torchbatch.runtime.TensorJson;
 import org.torchbatch.runtime.archive.ArchiveInfo;
 import org.torchbatch.runtime.archive.ArchiveReader;
 import org.torchbatch.runtime.archive.TracedInput;
-import org.torchbatch.runtime.engine.DeviceSpec;
-import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.engine.ModelHandle;
 import org.torchbatch.runtime.engine.ModelOutputs;
-import org.torchbatch.runtime.engine.RuntimeSettings;
-import org.torchbatch.runtime.engine.TorchEngine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -79,23 +76,7 @@ public final class RunCommand implements Callable<Integer> {
       description = "dtype of random inputs (default: what the archive implies)")
   String dtype;
 
-  @Option(
-      names = "--device",
-      defaultValue = "cpu",
-      description = "cpu or cuda:N (default ${DEFAULT-VALUE})")
-  String device;
-
-  @Option(
-      names = "--threads",
-      defaultValue = "1",
-      description = "libtorch intra-op threads (default ${DEFAULT-VALUE})")
-  int threads;
-
-  @Option(
-      names = "--onednn-lstm",
-      description =
-          "let oneDNN run LSTM layers: faster on AVX-512, not PyTorch's numbers on every CPU")
-  boolean oneDnnLstm;
+  @Mixin RunnerOptions runner;
 
   @Option(names = "--json", description = "print outputs as JSON")
   boolean json;
@@ -109,10 +90,9 @@ public final class RunCommand implements Callable<Integer> {
     ArchiveInfo info = ArchiveReader.read(archive);
     info.requireMethod(method);
     List<HostTensor> inputs = input != null ? readInputs(input) : randomInputs(info);
-    TorchEngine.start(RuntimeSettings.EXECUTOR.withIntraOpThreads(threads));
     PrintWriter out = spec.commandLine().getOut();
-    try (ModelHandle model = ModelCache.shared().acquire(archive, DeviceSpec.parse(device));
-        ModelOutputs outputs = model.newRunner(threads, oneDnnLstm).run(method, inputs)) {
+    try (ModelHandle model = runner.load(archive);
+        ModelOutputs outputs = runner.runner(model).run(method, inputs)) {
       if (json) {
         ObjectNode result = new ObjectMapper().createObjectNode();
         for (String name : outputs.names()) {

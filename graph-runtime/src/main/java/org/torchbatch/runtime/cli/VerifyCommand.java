@@ -12,11 +12,10 @@ import org.torchbatch.runtime.archive.ArchiveReader;
 import org.torchbatch.runtime.archive.ModelExamples;
 import org.torchbatch.runtime.engine.DeviceSpec;
 import org.torchbatch.runtime.engine.ExampleCheck;
-import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.engine.ModelHandle;
-import org.torchbatch.runtime.engine.RuntimeSettings;
 import org.torchbatch.runtime.engine.TorchEngine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,22 +43,7 @@ public final class VerifyCommand implements Callable<Integer> {
       description = "examples JSON to check instead of the archive's own")
   Path examplesFile;
 
-  @Option(
-      names = "--device",
-      defaultValue = "cpu",
-      description = "cpu or cuda:N (default ${DEFAULT-VALUE})")
-  String device;
-
-  @Option(
-      names = "--threads",
-      defaultValue = "1",
-      description = "libtorch intra-op threads (default ${DEFAULT-VALUE})")
-  int threads;
-
-  @Option(
-      names = "--onednn-lstm",
-      description = "let oneDNN run LSTM layers, as the model setting oneDnnLstm=true does")
-  boolean oneDnnLstm;
+  @Mixin RunnerOptions runner;
 
   @Override
   public Integer call() throws Exception {
@@ -69,11 +53,10 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     ArchiveReader.read(archive);
     ModelExamples examples = examples();
-    TorchEngine.start(RuntimeSettings.EXECUTOR.withIntraOpThreads(threads));
-    DeviceSpec target = DeviceSpec.parse(device);
+    DeviceSpec target = runner.deviceSpec();
     List<ExampleCheck.Comparison> comparisons;
-    try (ModelHandle model = ModelCache.shared().acquire(archive, target)) {
-      comparisons = ExampleCheck.run(model.newRunner(threads, oneDnnLstm), examples);
+    try (ModelHandle model = runner.load(archive)) {
+      comparisons = ExampleCheck.run(runner.runner(model), examples);
     }
     PrintWriter out = spec.commandLine().getOut();
     out.printf(

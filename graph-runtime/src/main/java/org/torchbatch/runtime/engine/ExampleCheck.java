@@ -61,63 +61,34 @@ public final class ExampleCheck {
       ModelOutputs outputs,
       HostTensor want,
       ModelExamples examples) {
-    if (!outputs.names().contains(name)) {
-      return new Comparison(
-          call,
-          method,
-          name,
-          false,
-          Double.NaN,
-          "is missing: the call returned " + outputs.names());
+    String different = structuralDifference(name, outputs, want);
+    if (different != null) {
+      return new Comparison(call, method, name, false, Double.NaN, different);
     }
-    HostTensor got = outputs.get(name);
-    if (got.dtype() != want.dtype()) {
-      return new Comparison(
-          call,
-          method,
-          name,
-          false,
-          Double.NaN,
-          "is " + got.dtype() + " here, " + want.dtype() + " in PyTorch");
-    }
-    if (!Arrays.equals(got.shape(), want.shape())) {
-      return new Comparison(
-          call,
-          method,
-          name,
-          false,
-          Double.NaN,
-          "has shape "
-              + Arrays.toString(got.shape())
-              + " here, "
-              + Arrays.toString(want.shape())
-              + " in PyTorch");
-    }
-    double[] here = got.toDoubles();
+    double[] here = outputs.get(name).toDoubles();
     double[] there = want.toDoubles();
-    double largest = 0;
-    double worstExcess = -1;
-    int worst = -1;
     boolean exact = !want.dtype().isFloating();
+    double largest = 0;
+    double worstExcess = 0;
+    int worst = -1;
     for (int e = 0; e < there.length; e++) {
-      double allowed = exact ? 0 : examples.atol() + examples.rtol() * Math.abs(there[e]);
-      double difference = Math.abs(here[e] - there[e]);
-      boolean bothNaN = Double.isNaN(here[e]) && Double.isNaN(there[e]);
-      double excess =
-          bothNaN ? 0 : Double.isNaN(difference) ? Double.POSITIVE_INFINITY : difference - allowed;
-      if (!bothNaN) {
-        largest =
-            Double.isNaN(difference) ? Double.POSITIVE_INFINITY : Math.max(largest, difference);
+      if (Double.isNaN(here[e]) && Double.isNaN(there[e])) {
+        continue;
       }
+      double difference = Math.abs(here[e] - there[e]);
+      double excess =
+          Double.isNaN(difference)
+              ? Double.POSITIVE_INFINITY
+              : difference - allowed(there[e], exact, examples);
+      largest = Double.isNaN(difference) ? Double.POSITIVE_INFINITY : Math.max(largest, difference);
       if (excess > worstExcess) {
         worstExcess = excess;
         worst = e;
       }
     }
-    if (worst < 0 || worstExcess <= 0) {
+    if (worst < 0) {
       return new Comparison(call, method, name, true, largest, "matches");
     }
-    double allowed = exact ? 0 : examples.atol() + examples.rtol() * Math.abs(there[worst]);
     return new Comparison(
         call,
         method,
@@ -125,16 +96,40 @@ public final class ExampleCheck {
         false,
         largest,
         String.format(
-            "element %s is %.8g here and %.8g in PyTorch (difference %.3g, allowed %.3g: atol %s + rtol"
-                + " %s x |%.8g|)",
+            "element %s is %.8g here and %.8g in PyTorch (difference %.3g, allowed %.3g: atol %s"
+                + " + rtol %s x |%.8g|)",
             index(worst, want.shape()),
             here[worst],
             there[worst],
             Math.abs(here[worst] - there[worst]),
-            allowed,
+            allowed(there[worst], exact, examples),
             examples.atol(),
             examples.rtol(),
             there[worst]));
+  }
+
+  /** What makes the output not comparable element by element, or null. */
+  private static String structuralDifference(String name, ModelOutputs outputs, HostTensor want) {
+    if (!outputs.names().contains(name)) {
+      return "is missing: the call returned " + outputs.names();
+    }
+    HostTensor got = outputs.get(name);
+    if (got.dtype() != want.dtype()) {
+      return "is " + got.dtype() + " here, " + want.dtype() + " in PyTorch";
+    }
+    if (!Arrays.equals(got.shape(), want.shape())) {
+      return "has shape "
+          + Arrays.toString(got.shape())
+          + " here, "
+          + Arrays.toString(want.shape())
+          + " in PyTorch";
+    }
+    return null;
+  }
+
+  /** Integers and booleans must be equal; floats within {@code atol + rtol * |want|}. */
+  private static double allowed(double want, boolean exact, ModelExamples examples) {
+    return exact ? 0 : examples.atol() + examples.rtol() * Math.abs(want);
   }
 
   /** Flat position {@code 7} of shape {@code [4, 2]} as {@code [3, 1]}. */
