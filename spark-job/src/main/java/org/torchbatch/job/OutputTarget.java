@@ -1,7 +1,7 @@
 package org.torchbatch.job;
 
 import java.io.IOException;
-import java.util.UUID;
+import java.util.Collection;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -12,35 +12,50 @@ import org.torchbatch.runtime.cli.ExitCodes;
 
 /**
  * Where the job writes. Overwrite and error-if-exists runs write into a hidden staging folder next
- * to the output and move it into place only after Spark committed it (with {@code _SUCCESS}), so a
- * failed run leaves the previous output, or nothing, never a half-written one.
+ * to the output, and only after Spark committed it (with {@code _SUCCESS}) does {@link
+ * OutputCommit} put it in place, so a failed or killed run leaves the previous output or the new
+ * one whole; the next run on the output finishes or rolls back what a killed one left.
  */
 final class OutputTarget {
   private static final Logger LOG = LoggerFactory.getLogger(OutputTarget.class);
   private final FileSystem fs;
   private final Path output;
   private final WriteMode mode;
-  private final Path staging;
+  private final OutputCommit commit;
 
   OutputTarget(String output, WriteMode mode, Configuration hadoopConf) {
     try {
-      this.output = new Path(output);
-      this.fs = this.output.getFileSystem(hadoopConf);
-    } catch (IOException e) {
+      Path path = new Path(output);
+      this.fs = path.getFileSystem(hadoopConf);
+      this.output = fs.makeQualified(path);
+    } catch (IOException | IllegalArgumentException e) {
       throw new JobException(
           ExitCodes.USAGE, "Cannot use output " + output + ": " + e.getMessage(), e);
     }
     this.mode = mode;
-    this.staging =
-        mode == WriteMode.APPEND
-            ? this.output
-            : new Path(
-                this.output.getParent(),
-                "." + this.output.getName() + ".torchbatch-" + UUID.randomUUID());
+    this.commit = new OutputCommit(fs, this.output);
   }
 
-  /** Fails with the output-exists exit code when the mode forbids replacing it. */
-  void checkWritable() {
+  /**
+   * Before any work: refuses an output that would destroy or pollute the input, finishes or rolls
+   * back what killed runs left beside it (unless {@code recover} is false: a dry run changes
+   * nothing), and fails when the mode forbids replacing it.
+   */
+  void prepare(Collection<Path> inputs, Path warehouse, boolean recover) {
+    OutputSafety.check(fs, output, inputs, warehouse);
+    try {
+      if (recover) {
+        OutputCommit.recover(fs, output).forEach(done -> LOG.warn("Output recovery: {}", done));
+      }
+    } catch (IOException e) {
+      throw new JobException(
+          ExitCodes.FAILED,
+          "Cannot finish or roll back what an earlier run left beside "
+              + output
+              + ": "
+              + e.getMessage(),
+          e);
+    }
     if (mode == WriteMode.ERROR_IF_EXISTS && exists(output)) {
       throw new JobException(
           ExitCodes.OUTPUT_EXISTS,
@@ -48,11 +63,27 @@ final class OutputTarget {
               + output
               + " exists: choose another --output, or --mode overwrite (replaces it) or append");
     }
+    if (!atomicRename() && mode == WriteMode.OVERWRITE) {
+      LOG.warn(warning());
+    }
+  }
+
+  /** Whether moving a folder here is one atomic step (HDFS, local), not a copy of every file. */
+  boolean atomicRename() {
+    return !OutputSafety.OBJECT_STORES.contains(output.toUri().getScheme());
+  }
+
+  String warning() {
+    return "Output "
+        + output
+        + " is on an object store, where a rename copies every file: --mode overwrite replaces"
+        + " it in steps, not atomically, and a run killed while it moves files can leave a mix."
+        + " Write to a table format (Iceberg, Delta) for an atomic commit there";
   }
 
   /** Where Spark writes. */
   String writePath() {
-    return staging.toString();
+    return (mode == WriteMode.APPEND ? output : commit.staging()).toString();
   }
 
   /** Moves the staged output into place. */
@@ -60,22 +91,22 @@ final class OutputTarget {
     if (mode == WriteMode.APPEND) {
       return;
     }
+    if (mode == WriteMode.ERROR_IF_EXISTS && exists(output)) {
+      abort();
+      throw new JobException(
+          ExitCodes.OUTPUT_EXISTS, "Output " + output + " appeared while the job ran");
+    }
     try {
-      if (exists(output)) {
-        if (mode == WriteMode.ERROR_IF_EXISTS) {
-          abort();
-          throw new JobException(
-              ExitCodes.OUTPUT_EXISTS, "Output " + output + " appeared while the job ran");
-        }
-        fs.delete(output, true);
-      }
-      fs.mkdirs(output.getParent());
-      if (!fs.rename(staging, output)) {
-        throw new IOException("rename of " + staging + " to " + output + " failed");
-      }
+      commit.commit(OutputCommit.AfterStep.NONE);
     } catch (IOException e) {
       throw new JobException(
-          ExitCodes.FAILED, "Cannot move the finished output into place: " + e.getMessage(), e);
+          ExitCodes.FAILED,
+          "Cannot move the finished output into place: "
+              + e.getMessage()
+              + "; the next run on "
+              + output
+              + " finishes or rolls back this one",
+          e);
     }
   }
 
@@ -85,10 +116,12 @@ final class OutputTarget {
       return;
     }
     try {
-      fs.delete(staging, true);
+      commit.abort();
     } catch (IOException e) {
       LOG.warn(
-          "Could not remove the staging folder {} of a failed run: {}", staging, e.getMessage());
+          "Could not remove the staging folder {} of a failed run: {}",
+          commit.staging(),
+          e.getMessage());
     }
   }
 

@@ -99,6 +99,15 @@ final class PredictJob {
                     ModelConfig.parse(MODEL, CollectionConverters.asJava(spark.conf().getAll())),
                     spark.sparkContext().hadoopConfiguration()));
     Dataset<Row> input = readInput();
+    OutputTarget target =
+        new OutputTarget(
+            settings.require("output"),
+            settings.mode(),
+            spark.sparkContext().hadoopConfiguration());
+    target.prepare(
+        InputPaths.of(spark, settings.require("input"), isTable(settings.require("input")), input),
+        new org.apache.hadoop.fs.Path(spark.conf().get("spark.sql.warehouse.dir")),
+        !dryRun);
     List<String> shapes =
         analyse(
             () ->
@@ -110,12 +119,6 @@ final class PredictJob {
                     settings.require("method")));
     spark.conf().set(ModelConfig.PREFIX + MODEL + ".shapes", String.join(";", shapes));
     Dataset<Row> result = predictions(input);
-    OutputTarget target =
-        new OutputTarget(
-            settings.require("output"),
-            settings.mode(),
-            spark.sparkContext().hadoopConfiguration());
-    target.checkWritable();
     DataFrameWriter<Row> writer = writer(result);
     summary.phase("validate", begin);
     if (dryRun) {
@@ -172,7 +175,7 @@ final class PredictJob {
     String input = settings.require("input");
     String format = settings.require("input-format");
     String source = sourceOf(format, "parquet-reader");
-    if (isTableName(input) && spark.catalog().tableExists(input)) {
+    if (isTable(input)) {
       return spark.table(input);
     }
     if (!pathExists(input)) {
@@ -203,6 +206,10 @@ final class PredictJob {
     return format.equals("parquet") && choice.equals("torchbatch")
         ? TensorParquetFormat.class.getName()
         : format;
+  }
+
+  private boolean isTable(String input) {
+    return isTableName(input) && spark.catalog().tableExists(input);
   }
 
   private static boolean isTableName(String input) {

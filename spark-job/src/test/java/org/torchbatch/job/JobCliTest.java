@@ -391,6 +391,41 @@ class JobCliTest {
   }
 
   @Test
+  void anOutputThatWouldDestroyOrPolluteTheInputIsRefusedBeforeAnyWork() throws IOException {
+    Path lake = dir.resolve("lake");
+    String lakeInput = lake.resolve("in").toString();
+    spark.read().parquet(input).write().parquet(lakeInput);
+    spark.read().parquet(lakeInput).createOrReplaceTempView("lake_events");
+    String[] parent = predict(lake.toString(), "--input", lakeInput, "--mode", "overwrite");
+    assertThat(run(parent)).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("contains the input").contains(lakeInput);
+    assertThat(run(predict(lakeInput, "--input", lakeInput, "--mode", "overwrite")))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains(" is the input");
+    String inside = lake.resolve("in/preds").toString();
+    // reading a Parquet path infers its schema with a Spark job; a view's is known: none runs
+    long jobs = spark.sparkContext().statusTracker().getJobIdsForGroup(null).length;
+    assertThat(run(predict(inside, "--input", "lake_events"))).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains(" lies inside the input");
+    assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup(null))
+        .as("no Spark job ran")
+        .hasSize((int) jobs);
+    assertThat(spark.read().parquet(lakeInput).count()).isEqualTo(ROWS);
+    assertThat(Files.exists(lake.resolve("in/preds"))).isFalse();
+  }
+
+  @Test
+  void theNextRunRemovesWhatAKilledRunStaged() throws IOException {
+    String output = dir.resolve("after-kill").toString();
+    Path staged = dir.resolve(".after-kill.torchbatch-" + java.util.UUID.randomUUID());
+    Files.createDirectories(staged);
+    Files.writeString(staged.resolve("part-00000.parquet"), "half written");
+    assertThat(run(predict(output, "--mode", "overwrite"))).as(() -> err.toString()).isZero();
+    assertThat(Files.exists(staged)).isFalse();
+    assertThat(read(output)).hasSize(ROWS);
+  }
+
+  @Test
   void examplesThatDifferFailBeforeAnythingIsWritten() {
     String output = dir.resolve("examples-scaled").toString();
     String scaled = Fixtures.archive("examples_scaled").toString();
