@@ -59,6 +59,7 @@ public final class JobSettings {
           "null-policy",
           "onednn-lstm",
           "check-examples",
+          "sha256",
           "repartition");
 
   private final Map<String, String> values;

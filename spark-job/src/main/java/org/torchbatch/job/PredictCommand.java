@@ -117,6 +117,11 @@ public final class PredictCommand implements Callable<Integer> {
   String oneDnnLstm;
 
   @Option(
+      names = "--sha256",
+      description = "the archive's sha256: the run fails before any work if --model holds another")
+  String sha256;
+
+  @Option(
       names = "--check-examples",
       arity = "0..1",
       fallbackValue = "true",
@@ -187,6 +192,7 @@ public final class PredictCommand implements Callable<Integer> {
     put(values, "null-policy", nullPolicy);
     put(values, "onednn-lstm", oneDnnLstm);
     put(values, "check-examples", checkExamples);
+    put(values, "sha256", sha256);
     put(values, "repartition", repartition);
     return values;
   }

@@ -46,7 +46,8 @@ final class PredictJob {
     SHAPES("shapes", "shape", s -> String.join(";", s.list("shape"))),
     DTYPES("dtypes", "dtype", s -> String.join(";", s.list("dtype"))),
     ONEDNN_LSTM("oneDnnLstm", "onednn-lstm", s -> s.require("onednn-lstm")),
-    CHECK_EXAMPLES("checkExamples", "check-examples", s -> s.require("check-examples"));
+    CHECK_EXAMPLES("checkExamples", "check-examples", s -> s.require("check-examples")),
+    SHA256("sha256", "sha256", s -> s.get("sha256"));
 
     final String setting;
     final String option;
@@ -92,12 +93,13 @@ final class PredictJob {
     long begin = System.nanoTime();
     declareModel();
     // the archive first: an unusable model must fail before reading the input starts any task
+    ModelConfig model =
+        analyse(() -> ModelConfig.parse(MODEL, CollectionConverters.asJava(spark.conf().getAll())));
     ArchiveInfo archive =
         analyse(
-            () ->
-                ModelInspector.checkArchive(
-                    ModelConfig.parse(MODEL, CollectionConverters.asJava(spark.conf().getAll())),
-                    spark.sparkContext().hadoopConfiguration()));
+            () -> ModelInspector.checkArchive(model, spark.sparkContext().hadoopConfiguration()));
+    summary.model(
+        model.path(), ModelInspector.sha256(model, spark.sparkContext().hadoopConfiguration()));
     Dataset<Row> input = readInput();
     OutputTarget target =
         new OutputTarget(
@@ -156,7 +158,12 @@ final class PredictJob {
   private void declareModel() {
     String key = ModelConfig.PREFIX + MODEL + ".";
     for (ModelOption option : ModelOption.values()) {
-      spark.conf().set(key + option.setting, option.value.apply(settings));
+      String value = option.value.apply(settings);
+      if (value == null) {
+        spark.conf().unset(key + option.setting);
+      } else {
+        spark.conf().set(key + option.setting, value);
+      }
     }
     String batchSize = spark.conf().get(key + ModelOption.BATCH_SIZE.setting);
     // a fixed size gets reader batches as long as a model call, so one input batch feeds whole

@@ -26,6 +26,13 @@ final class RunSummary {
     phases.put(name, (System.nanoTime() - beginNanos) / 1e9);
   }
 
+  /** The model's lineage: the archive named and the sha256 of the bytes the run loaded. */
+  void model(String path, String sha256) {
+    ObjectNode model = root.putObject("model");
+    model.put("path", path);
+    model.put("sha256", sha256);
+  }
+
   void rows(long rowsIn, long rowsOut, long nullRows, long modelLoads) {
     root.put("rowsIn", rowsIn);
     root.put("rowsOut", rowsOut);

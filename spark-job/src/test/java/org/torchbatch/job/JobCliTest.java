@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.torchbatch.runtime.archive.ArchiveDigest;
 import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.runtime.testing.Fixtures;
 import org.torchbatch.spark.TorchbatchExtensions;
@@ -124,6 +125,9 @@ class JobCliTest {
     assertThat(json.path("outputBytes").asLong()).isPositive();
     assertThat(json.path("spark").asText()).isEqualTo("4.2.0");
     assertThat(json.path("phaseSeconds").has("predict-and-write")).isTrue();
+    assertThat(json.path("model").path("path").asText()).isEqualTo(MODEL);
+    assertThat(json.path("model").path("sha256").asText())
+        .isEqualTo(ArchiveDigest.sha256(Path.of(MODEL)));
     // model scores are written plain; the kept columns keep Parquet's dictionary
     assertThat(encodings(output, "prediction.list.element"))
         .doesNotContain(Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY);
@@ -412,6 +416,16 @@ class JobCliTest {
         .hasSize((int) jobs);
     assertThat(spark.read().parquet(lakeInput).count()).isEqualTo(ROWS);
     assertThat(Files.exists(lake.resolve("in/preds"))).isFalse();
+  }
+
+  @Test
+  void aPinnedSha256MustBeTheModels() {
+    String sha256 = ArchiveDigest.sha256(Path.of(MODEL));
+    String output = dir.resolve("pinned").toString();
+    assertThat(run(predict(output, "--sha256", "ab".repeat(32)))).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("has sha256 " + sha256).contains("--sha256 pins abab");
+    assertThat(Files.exists(Path.of(output))).isFalse();
+    assertThat(run(predict(output, "--sha256", sha256))).as(() -> err.toString()).isZero();
   }
 
   @Test

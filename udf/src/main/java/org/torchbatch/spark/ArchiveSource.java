@@ -1,17 +1,17 @@
 package org.torchbatch.spark;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -27,7 +27,6 @@ import scala.reflect.ClassTag$;
 public final class ArchiveSource implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final int CHUNK = 32 << 20;
-  private static final Map<String, Path> RECEIVED = new ConcurrentHashMap<>();
 
   private final String uri;
   private final String sha256;
@@ -61,13 +60,19 @@ public final class ArchiveSource implements Serializable {
         : "broadcast in " + chunks.value().size() + " chunk(s)";
   }
 
-  /** The archive on this JVM's local disk, checked against the sha256 the driver saw. */
+  /** The archive on this JVM's local disk: the bytes with the sha256 the driver saw. */
   Path localCopy(Configuration hadoopConf) {
     if (chunks == null) {
-      return ArchiveFiles.verified(uri, sha256, hadoopConf);
+      return ArchiveFiles.withSha256(uri, sha256, hadoopConf);
     }
-    Path path = RECEIVED.computeIfAbsent(sha256, unused -> write(chunks.value(), sha256));
-    return ArchiveFiles.verified(path.toUri().toString(), sha256, hadoopConf);
+    synchronized (ArchiveSource.class) {
+      return ArchiveStore.get().find(sha256).orElseGet(() -> write(chunks.value(), sha256));
+    }
+  }
+
+  /** {@code hdfs:///models/m.pt (sha256 ab12...)}: the model's lineage, for logs and summaries. */
+  public String lineage() {
+    return uri + " (sha256 " + sha256 + ")";
   }
 
   private static List<byte[]> read(Path file) {
@@ -85,23 +90,18 @@ public final class ArchiveSource implements Serializable {
 
   private static Path write(List<byte[]> parts, String sha256) {
     try {
-      Path dir =
-          Files.createDirectories(
-              Path.of(System.getProperty("java.io.tmpdir"), "torchbatch-archives"));
-      Path partial = Files.createTempFile(dir, sha256, ".part");
-      try (OutputStream out = Files.newOutputStream(partial)) {
-        for (byte[] part : parts) {
-          out.write(part);
-        }
-      }
-      Path target = dir.resolve(sha256 + ".pt");
-      Files.move(
-          partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      target.toFile().deleteOnExit();
-      return target;
+      return ArchiveStore.get().put(new SequenceInputStream(chunkStreams(parts)), sha256);
     } catch (IOException e) {
       throw new TorchbatchException(
           "Cannot write the broadcast model archive to local disk: " + e.getMessage(), e);
+    } catch (ArchiveStore.Mismatch e) {
+      throw new TorchbatchException(
+          "The broadcast model archive has " + e.getMessage() + ", not " + sha256, e);
     }
+  }
+
+  private static Enumeration<InputStream> chunkStreams(List<byte[]> parts) {
+    return Collections.enumeration(
+        parts.stream().map(part -> (InputStream) new ByteArrayInputStream(part)).toList());
   }
 }

@@ -64,8 +64,9 @@ public final class ModelBatchRunner implements AutoCloseable {
     DeviceSpec device =
         DeviceChoice.choose(model.config().device(), taskGpus, gpuCount(model.config().device()));
     LOG.info(
-        "Model '{}' runs on {} (device={}, task GPU addresses {})",
+        "Model '{}' runs {} on {} (device={}, task GPU addresses {})",
         model.name(),
+        model.source().lineage(),
         device,
         model.config().device(),
         taskGpus);

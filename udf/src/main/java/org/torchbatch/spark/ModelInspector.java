@@ -15,7 +15,6 @@ import org.torchbatch.bridge.OutputLayout;
 import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.HostTensor;
 import org.torchbatch.runtime.TorchbatchException;
-import org.torchbatch.runtime.archive.ArchiveDigest;
 import org.torchbatch.runtime.archive.ArchiveInfo;
 import org.torchbatch.runtime.archive.ArchiveReader;
 import org.torchbatch.runtime.archive.MethodSignature;
@@ -43,7 +42,7 @@ public final class ModelInspector {
    * archive (and matches a pinned sha256) and has the method. Cheap; runs no Spark job.
    */
   public static ArchiveInfo checkArchive(ModelConfig config, Configuration hadoopConf) {
-    Path local = ArchiveFiles.local(config.path(), hadoopConf);
+    Path local = resolve(config, hadoopConf).local();
     ArchiveInfo info = ArchiveReader.read(local);
     info.requireMethod(config.method());
     return info;
@@ -57,11 +56,36 @@ public final class ModelInspector {
       List<String> argumentNames,
       List<DataType> argumentTypes,
       Configuration hadoopConf) {
-    Path local = ArchiveFiles.local(config.path(), hadoopConf);
-    String sha256 = ArchiveDigest.sha256(local);
+    ArchiveFiles.Resolved resolved = resolve(config, hadoopConf);
+    Path local = resolved.local();
+    String sha256 = resolved.sha256();
     String key = config.key() + "|" + sha256 + "|" + argumentNames + "|" + argumentTypes;
     return PREPARED.computeIfAbsent(
         key, unused -> inspect(config, argumentNames, argumentTypes, local, sha256));
+  }
+
+  /** The sha256 of what the model's path holds now: the model a query planned now runs. */
+  public static String sha256(ModelConfig config, Configuration hadoopConf) {
+    return resolve(config, hadoopConf).sha256();
+  }
+
+  private static ArchiveFiles.Resolved resolve(ModelConfig config, Configuration hadoopConf) {
+    ArchiveFiles.Resolved resolved = ArchiveFiles.resolve(config.path(), hadoopConf);
+    if (config.sha256() != null && !config.sha256().equalsIgnoreCase(resolved.sha256())) {
+      throw new TorchbatchException(
+          "Model '"
+              + config.name()
+              + "' ("
+              + config.path()
+              + ") has sha256 "
+              + resolved.sha256()
+              + " but "
+              + ModelConfig.PREFIX
+              + config.name()
+              + ".sha256 pins "
+              + config.sha256());
+    }
+    return resolved;
   }
 
   private static PreparedModel inspect(
@@ -70,20 +94,6 @@ public final class ModelInspector {
       List<DataType> argumentTypes,
       Path local,
       String sha256) {
-    if (config.sha256() != null && !config.sha256().equalsIgnoreCase(sha256)) {
-      throw new TorchbatchException(
-          "Model '"
-              + config.name()
-              + "' ("
-              + config.path()
-              + ") has sha256 "
-              + sha256
-              + " but "
-              + ModelConfig.PREFIX
-              + config.name()
-              + ".sha256 pins "
-              + config.sha256());
-    }
     ArchiveInfo info = ArchiveReader.read(local);
     MethodSignature method = info.requireMethod(config.method());
     int required = method.requiredArgumentCount();
