@@ -8,4 +8,7 @@ public interface BatchMetrics {
   void inputCopied(long nanos);
 
   void modelLoaded(long loads, long loadMillis);
+
+  /** Rows the model could not predict, given nulls (or quarantined) instead of failing. */
+  void errorRows(int rows);
 }

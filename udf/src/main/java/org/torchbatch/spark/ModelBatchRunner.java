@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.util.TransferPair;
 import org.apache.arrow.vector.util.VectorAppender;
 import org.apache.hadoop.conf.Configuration;
@@ -105,17 +106,77 @@ public final class ModelBatchRunner implements AutoCloseable {
     return handle.device();
   }
 
-  /** How many rows the next call should take (fixed, or what {@code auto} has learned). */
+  /**
+   * How many rows the next call should take: fixed, or what {@code auto} has learned, and never
+   * more than {@code maxBatchBytes} of input where a row's size is known.
+   */
   public int batchRows() {
-    return sizer.rows();
+    long rowBytes = model.rowBytes();
+    int byBytes =
+        rowBytes <= 0
+            ? Integer.MAX_VALUE
+            : (int)
+                Math.max(1, Math.min(Integer.MAX_VALUE, model.config().maxBatchBytes() / rowBytes));
+    return Math.min(sizer.rows(), byBytes);
   }
 
   /**
    * The model's result for every row of {@code arguments}: one vector (the single output, or a
-   * struct of all outputs) that the caller closes. With {@code auto} batch sizes, a batch the
-   * device has no memory for runs again in halves.
+   * struct of all outputs, and the errors under quarantine) that the caller closes. With {@code
+   * auto} batch sizes, a batch the device has no memory for runs again in halves; unless the model
+   * fails on errors, the rows of a failing batch that fail alone get nulls.
    */
   public FieldVector run(VectorSchemaRoot arguments) {
+    if (model.config().onError() == OnError.FAIL) {
+      return runFitting(arguments);
+    }
+    BadRowSearch search =
+        new BadRowSearch(
+            new BadRowSearch.Calls() {
+              @Override
+              public FieldVector run(VectorSchemaRoot rows) {
+                return runFitting(rows);
+              }
+
+              @Override
+              public FieldVector nulls(int rows) {
+                return ModelBatchRunner.this.nulls(rows);
+              }
+
+              @Override
+              public FieldVector concat(FieldVector head, FieldVector tail) {
+                return ModelBatchRunner.this.concat(head, tail);
+              }
+            });
+    FieldVector predictions = search.run(arguments);
+    metrics.errorRows(search.badRows().size());
+    return model.config().onError() == OnError.QUARANTINE
+        ? ErrorColumn.attach(predictions, search.badRows(), allocator)
+        : predictions;
+  }
+
+  /** {@code rows} null predictions, of the result's type. */
+  private FieldVector nulls(int rows) {
+    Field field =
+        model.structResult()
+            ? model.outputs().structField("prediction")
+            : model.outputs().fields().get(0).toArrowField();
+    FieldVector vector = field.createVector(allocator);
+    vector.allocateNew();
+    vector.setValueCount(rows);
+    return vector;
+  }
+
+  /**
+   * The predictions for every row, the batch halved when the device runs out of memory or its input
+   * is over {@code maxBatchBytes}; a failure names the model and the rows.
+   */
+  private FieldVector runFitting(VectorSchemaRoot arguments) {
+    int count = arguments.getRowCount();
+    long bytes = model.rowBytes() > 0 ? model.rowBytes() * count : inputBytes(arguments);
+    if (count > 1 && bytes > model.config().maxBatchBytes()) {
+      return inHalves(arguments);
+    }
     try {
       return runOnce(arguments);
     } catch (ModelExecutionException e) {
@@ -131,16 +192,26 @@ public final class ModelBatchRunner implements AutoCloseable {
         throw failure(
             arguments, e.getMessage() + " (out of memory on " + rows + " rows: " + advice + ")", e);
       }
-      int half = rows / 2;
-      try (VectorSchemaRoot first = arguments.slice(0, half);
-          VectorSchemaRoot second = arguments.slice(half, rows - half);
-          FieldVector head = run(first);
-          FieldVector tail = run(second)) {
-        return concat(head, tail);
-      }
+      return inHalves(arguments);
     } catch (TorchbatchException e) {
       throw failure(arguments, e.getMessage(), e);
     }
+  }
+
+  private FieldVector inHalves(VectorSchemaRoot arguments) {
+    int rows = arguments.getRowCount();
+    int half = rows / 2;
+    try (VectorSchemaRoot first = arguments.slice(0, half);
+        VectorSchemaRoot second = arguments.slice(half, rows - half);
+        FieldVector head = runFitting(first);
+        FieldVector tail = runFitting(second)) {
+      return concat(head, tail);
+    }
+  }
+
+  /** The bytes of a batch's argument columns, all their buffers counted. */
+  private static long inputBytes(VectorSchemaRoot arguments) {
+    return arguments.getFieldVectors().stream().mapToLong(FieldVector::getBufferSize).sum();
   }
 
   /** A new vector with {@code head}'s rows then {@code tail}'s (rare: only after running out). */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.spark.network.util.JavaUtils;
 import org.torchbatch.bridge.NullPolicy;
 import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.TorchbatchException;
@@ -37,7 +38,9 @@ public record ModelConfig(
     List<DType> dtypes,
     String sha256,
     boolean oneDnnLstm,
-    boolean checkExamples)
+    boolean checkExamples,
+    OnError onError,
+    long maxBatchBytes)
     implements Serializable {
 
   public static final String PREFIX = "spark.torchbatch.model.";
@@ -60,7 +63,9 @@ public record ModelConfig(
           "dtypes",
           "sha256",
           "oneDnnLstm",
-          "checkExamples");
+          "checkExamples",
+          "onError",
+          "maxBatchBytes");
 
   /** Every model declared in this conf, by name. */
   public static List<String> declaredNames(Map<String, String> conf) {
@@ -124,7 +129,9 @@ public record ModelConfig(
         dtypes(conf.get(key + "dtypes")),
         conf.get(key + "sha256"),
         bool(key + "oneDnnLstm", conf.getOrDefault(key + "oneDnnLstm", "false")),
-        bool(key + "checkExamples", conf.getOrDefault(key + "checkExamples", "true")));
+        bool(key + "checkExamples", conf.getOrDefault(key + "checkExamples", "true")),
+        OnError.parse(key + "onError", conf.getOrDefault(key + "onError", "fail")),
+        bytes(key + "maxBatchBytes", conf.getOrDefault(key + "maxBatchBytes", "1g")));
   }
 
   /** A value that equals for equal settings (records compare arrays by identity). */
@@ -143,7 +150,9 @@ public record ModelConfig(
         String.valueOf(dtypes),
         String.valueOf(sha256),
         String.valueOf(oneDnnLstm),
-        String.valueOf(checkExamples));
+        String.valueOf(checkExamples),
+        String.valueOf(onError),
+        String.valueOf(maxBatchBytes));
   }
 
   /** The row shape configured for argument {@code position}, or null. */
@@ -165,6 +174,20 @@ public record ModelConfig(
       // reported below with the key
     }
     throw new TorchbatchException(key + " must be a positive integer, got '" + value + "'");
+  }
+
+  /** {@code 1g}, {@code 64m}, {@code 4096}: bytes, as Spark writes sizes. */
+  private static long bytes(String key, String value) {
+    try {
+      long parsed = JavaUtils.byteStringAsBytes(value.trim());
+      if (parsed > 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the key
+    }
+    throw new TorchbatchException(
+        key + " must be a positive size such as 1g, 64m or 4096, got '" + value + "'");
   }
 
   private static boolean bool(String key, String value) {

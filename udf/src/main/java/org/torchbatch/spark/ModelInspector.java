@@ -123,8 +123,15 @@ public final class ModelInspector {
     }
     ArchiveSource source =
         ArchiveSource.choose(config.path(), sha256, local, SparkContext.getOrCreate());
+    long rowBytes = example.stream().mapToLong(t -> t.data().remaining() / EXAMPLE_ROWS).sum();
     return new PreparedModel(
-        config, sha256, info.file(), source, arguments, probeOutputs(config, local, example));
+        config,
+        sha256,
+        info.file(),
+        source,
+        arguments,
+        probeOutputs(config, local, example),
+        rowBytes);
   }
 
   private static long[] exampleRowShape(

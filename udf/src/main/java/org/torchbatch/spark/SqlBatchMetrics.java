@@ -31,6 +31,11 @@ final class SqlBatchMetrics implements BatchMetrics {
     metric("loadTime").add(loadMillis);
   }
 
+  @Override
+  public void errorRows(int rows) {
+    metric("errorRows").add(rows);
+  }
+
   private SQLMetric metric(String name) {
     return metrics.apply(name);
   }

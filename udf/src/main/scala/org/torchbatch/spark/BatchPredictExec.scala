@@ -27,6 +27,7 @@ case class BatchPredictExec(
     "numOutputRows" -> SQLMetrics.createMetric(sparkContext, "number of output rows"),
     "batches" -> SQLMetrics.createMetric(sparkContext, "model batches"),
     "nullRows" -> SQLMetrics.createMetric(sparkContext, "rows skipped for nulls"),
+    "errorRows" -> SQLMetrics.createMetric(sparkContext, "rows the model could not predict"),
     "modelTime" -> SQLMetrics.createNanoTimingMetric(sparkContext, "model time"),
     "conversionTime" -> SQLMetrics.createNanoTimingMetric(sparkContext, "input conversion time"),
     "outputConversionTime" ->

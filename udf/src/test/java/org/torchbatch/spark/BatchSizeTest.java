@@ -87,6 +87,38 @@ class BatchSizeTest extends SparkTestBase {
   }
 
   @Test
+  void rowsOf16MegabytesAreSplitByBytesWhateverTheBatchSize() {
+    // 4 Mi floats a row: 256 of them would be 4 GiB, past what one call's buffers can hold
+    spark
+        .sql("SELECT id, array_repeat(CAST(id AS FLOAT), 4194304) AS x FROM range(6)")
+        .coalesce(1)
+        .createOrReplaceTempView("wide");
+    for (String batchSize : List.of("256", "auto")) {
+      String name = "wide" + batchSize;
+      declare(name, "path", Fixtures.archive("traced_frozen_if").toString());
+      declare(name, "shapes", "4194304");
+      declare(name, "batchSize", batchSize);
+      declare(name, "maxBatchBytes", "64m");
+      var query =
+          spark.sql(
+              "SELECT id, element_at(y, 1) AS first, element_at(y, 4194304) AS last FROM"
+                  + " (SELECT id, predict('"
+                  + name
+                  + "', x) AS y FROM wide)");
+      List<Row> rows = query.collectAsList();
+      assertThat(rows).hasSize(6);
+      for (Row row : rows) {
+        assertThat(row.getFloat(1)).isEqualTo(2f * row.getLong(0));
+        assertThat(row.getFloat(2)).isEqualTo(2f * row.getLong(0));
+      }
+      // 64 MiB hold 4 rows: the 6 rows take 2 calls
+      assertThat(PredictPlans.metric(query.queryExecution().executedPlan(), "batches"))
+          .as(batchSize)
+          .isEqualTo(2);
+    }
+  }
+
+  @Test
   void aFixedSizeThatRunsOutOfMemorySaysWhatToChange() {
     assertThatThrownBy(() -> spark.sql("SELECT predict('boundedfixed', x) FROM xs").collectAsList())
         .hasStackTraceContaining("CUDA out of memory")

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,69 @@ class PredictErrorsTest extends SparkTestBase {
             "forward(x: Tensor, h: Tensor) -> Tuple[Tensor, Tensor] takes 2 argument(s), but predict passes 1");
     assertThatThrownBy(() -> spark.sql("SELECT predict(name) FROM small"))
         .hasStackTraceContaining("predict argument name (#1) of model 'linear' is string");
+  }
+
+  /** 40 rows of [amount, 1]; rows 3, 17 and 18 have a negative amount, which the model rejects. */
+  private static void amounts() {
+    spark
+        .sql(
+            "SELECT id, array(CAST(IF(id IN (3, 17, 18), -1, id) AS FLOAT), 1.0F) AS x"
+                + " FROM range(40)")
+        .coalesce(1)
+        .createOrReplaceTempView("amounts");
+  }
+
+  private static void rejectsNegative(String name, String onError) {
+    declare(name, "path", Fixtures.archive("rejects_negative").toString());
+    declare(name, "shapes", "2");
+    declare(name, "batchSize", "16");
+    declare(name, "onError", onError);
+  }
+
+  @Test
+  void withOnErrorNullRowsThatFailAloneGetNullsAndTheOthersTheirPredictions() {
+    amounts();
+    rejectsNegative("strict", "fail");
+    assertThatThrownBy(() -> spark.sql("SELECT predict('strict', x) FROM amounts").collect())
+        .hasStackTraceContaining("negative input: this model takes amounts >= 0");
+    rejectsNegative("forgiving", "null");
+    Dataset<Row> query = spark.sql("SELECT id, predict('forgiving', x) FROM amounts ORDER BY id");
+    List<Row> rows = query.collectAsList();
+    assertThat(rows).hasSize(40);
+    for (Row row : rows) {
+      long id = row.getLong(0);
+      if (id == 3 || id == 17 || id == 18) {
+        assertThat(row.isNullAt(1)).as("row %d", id).isTrue();
+      } else {
+        assertThat(row.getList(1)).as("row %d", id).containsExactly((float) (2 * id), 2.0f);
+      }
+    }
+    // counted on a query without a sort, whose sampling would run the operator twice
+    Dataset<Row> unsorted = spark.sql("SELECT predict('forgiving', x) FROM amounts");
+    assertThat(unsorted.collectAsList()).hasSize(40);
+    assertThat(PredictPlans.metric(unsorted.queryExecution().executedPlan(), "errorRows"))
+        .isEqualTo(3);
+  }
+
+  @Test
+  void underQuarantineEachFailingRowCarriesItsError() {
+    amounts();
+    rejectsNegative("quarantined", "quarantine");
+    List<Row> rows =
+        spark
+            .sql("SELECT id, predict('quarantined', x) AS p FROM amounts ORDER BY id")
+            .collectAsList();
+    Row bad = rows.get(17).getStruct(1);
+    assertThat(bad.schema().fieldNames()).containsExactly("output", OnError.ERROR_FIELD);
+    assertThat(bad.isNullAt(0)).isTrue();
+    assertThat(bad.getString(1)).contains("negative input: this model takes amounts >= 0");
+    Row good = rows.get(16).getStruct(1);
+    assertThat(good.getList(0)).containsExactly(32.0f, 2.0f);
+    assertThat(good.isNullAt(1)).isTrue();
+    rejectsNegative("unknown_policy", "skip");
+    assertThatThrownBy(
+            () -> spark.sql("SELECT predict('unknown_policy', x) FROM amounts").collect())
+        .hasStackTraceContaining("onError must be fail, null or quarantine, got 'skip'");
   }
 
   @Test

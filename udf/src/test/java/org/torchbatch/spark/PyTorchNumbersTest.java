@@ -130,7 +130,8 @@ class PyTorchNumbersTest extends SparkTestBase {
             prepared.archiveFile(),
             prepared.source(),
             prepared.arguments(),
-            prepared.outputs());
+            prepared.outputs(),
+            prepared.rowBytes());
     int handles = ModelCache.shared().openHandles();
     try (BufferAllocator allocator = new RootAllocator()) {
       org.assertj.core.api.Assertions.assertThatThrownBy(
@@ -151,6 +152,9 @@ class PyTorchNumbersTest extends SparkTestBase {
 
         @Override
         public void modelLoaded(long loads, long loadMillis) {}
+
+        @Override
+        public void errorRows(int rows) {}
       };
 
   private static void registerRows(HostTensor x) {

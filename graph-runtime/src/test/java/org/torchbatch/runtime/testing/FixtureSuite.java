@@ -36,7 +36,8 @@ public final class FixtureSuite {
           "mlp_deep",
           "recurrent_mix",
           "resnet_small",
-          "sequence_lstm");
+          "sequence_lstm",
+          "rejects_negative");
 
   private FixtureSuite() {}
 
