@@ -34,7 +34,8 @@ public final class JobSettings {
           Map.entry("device", "auto"),
           Map.entry("null-policy", "fail"),
           Map.entry("onednn-lstm", "false"),
-          Map.entry("check-examples", "true"));
+          Map.entry("check-examples", "true"),
+          Map.entry("on-error", "fail"));
 
   /** Every option a config file or Spark conf may set. */
   static final Set<String> NAMES =
@@ -60,6 +61,9 @@ public final class JobSettings {
           "onednn-lstm",
           "check-examples",
           "sha256",
+          "on-error",
+          "errors",
+          "max-errors",
           "repartition");
 
   private final Map<String, String> values;

@@ -117,6 +117,25 @@ public final class PredictCommand implements Callable<Integer> {
   String oneDnnLstm;
 
   @Option(
+      names = "--on-error",
+      description =
+          "fail (default): a row the model cannot predict fails the job; quarantine: such rows go"
+              + " to --errors and the rest are predicted")
+  String onError;
+
+  @Option(
+      names = "--errors",
+      description = "with --on-error quarantine: where the rows the model could not predict go")
+  String errors;
+
+  @Option(
+      names = "--max-errors",
+      description =
+          "with --on-error quarantine: fail the job past this many bad rows (100) or this"
+              + " fraction of the input's (0.01); no limit by default")
+  String maxErrors;
+
+  @Option(
       names = "--sha256",
       description = "the archive's sha256: the run fails before any work if --model holds another")
   String sha256;
@@ -193,6 +212,9 @@ public final class PredictCommand implements Callable<Integer> {
     put(values, "onednn-lstm", oneDnnLstm);
     put(values, "check-examples", checkExamples);
     put(values, "sha256", sha256);
+    put(values, "on-error", onError);
+    put(values, "errors", errors);
+    put(values, "max-errors", maxErrors);
     put(values, "repartition", repartition);
     return values;
   }

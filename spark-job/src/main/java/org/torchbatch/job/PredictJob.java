@@ -4,25 +4,19 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.torchbatch.runtime.TorchbatchException;
 import org.torchbatch.runtime.archive.ArchiveInfo;
 import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.spark.ModelConfig;
 import org.torchbatch.spark.ModelInspector;
+import org.torchbatch.spark.OnError;
 import org.torchbatch.spark.parquet.TensorParquetFormat;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -35,44 +29,13 @@ final class PredictJob {
   static final String MODEL = "job";
   private static final String RESULT = "__torchbatch_prediction";
 
-  /** Each model setting the command line sets: its key, its option, and its value from them. */
-  private enum ModelOption {
-    PATH("path", "model", s -> s.require("model")),
-    METHOD("method", "method", s -> s.require("method")),
-    BATCH_SIZE("batchSize", "batch-size", PredictJob::batchSize),
-    DEVICE("device", "device", s -> s.require("device")),
-    NULL_POLICY("nullPolicy", "null-policy", s -> s.require("null-policy")),
-    OUTPUTS("outputs", "outputs", s -> String.join(",", s.list("outputs"))),
-    SHAPES("shapes", "shape", s -> String.join(";", s.list("shape"))),
-    DTYPES("dtypes", "dtype", s -> String.join(";", s.list("dtype"))),
-    ONEDNN_LSTM("oneDnnLstm", "onednn-lstm", s -> s.require("onednn-lstm")),
-    CHECK_EXAMPLES("checkExamples", "check-examples", s -> s.require("check-examples")),
-    SHA256("sha256", "sha256", s -> s.get("sha256"));
-
-    final String setting;
-    final String option;
-    final Function<JobSettings, String> value;
-
-    ModelOption(String setting, String option, Function<JobSettings, String> value) {
-      this.setting = setting;
-      this.option = option;
-      this.value = value;
-    }
-  }
-
-  // messages from the Spark side name the model's settings; the job's user knows its options
-  private static final Map<String, String> OPTIONS_OF_SETTINGS =
-      Arrays.stream(ModelOption.values())
-          .collect(Collectors.toMap(o -> o.setting, o -> "--" + o.option));
-  private static final Pattern SETTING =
-      Pattern.compile(Pattern.quote(ModelConfig.PREFIX + MODEL + ".") + "(\\w+)");
-
   private static final List<String> READER_BATCH_SIZES =
       List.of("spark.sql.parquet.columnarReaderBatchSize", "spark.sql.orc.columnarReaderBatchSize");
 
   private final SparkSession spark;
   private final JobSettings settings;
   private final RunSummary summary = new RunSummary();
+  private QuarantinedRows quarantine;
   // session settings this run made, taken back at its end (the session may outlive the job)
   private final List<String> setForThisRun = new ArrayList<>();
 
@@ -94,24 +57,30 @@ final class PredictJob {
     declareModel();
     // the archive first: an unusable model must fail before reading the input starts any task
     ModelConfig model =
-        analyse(() -> ModelConfig.parse(MODEL, CollectionConverters.asJava(spark.conf().getAll())));
+        JobErrors.analyse(
+            () -> ModelConfig.parse(MODEL, CollectionConverters.asJava(spark.conf().getAll())));
     ArchiveInfo archive =
-        analyse(
+        JobErrors.analyse(
             () -> ModelInspector.checkArchive(model, spark.sparkContext().hadoopConfiguration()));
-    summary.model(
-        model.path(), ModelInspector.sha256(model, spark.sparkContext().hadoopConfiguration()));
+    String sha256 = ModelInspector.sha256(model, spark.sparkContext().hadoopConfiguration());
+    summary.model(model.path(), sha256);
     Dataset<Row> input = readInput();
-    OutputTarget target =
-        new OutputTarget(
-            settings.require("output"),
-            settings.mode(),
-            spark.sparkContext().hadoopConfiguration());
-    target.prepare(
-        InputPaths.of(spark, settings.require("input"), isTable(settings.require("input")), input),
-        new org.apache.hadoop.fs.Path(spark.conf().get("spark.sql.warehouse.dir")),
-        !dryRun);
+    List<org.apache.hadoop.fs.Path> inputs =
+        InputPaths.of(spark, settings.require("input"), isTable(settings.require("input")), input);
+    org.apache.hadoop.fs.Path warehouse =
+        new org.apache.hadoop.fs.Path(spark.conf().get("spark.sql.warehouse.dir"));
+    OutputTarget target = target(settings.require("output"));
+    target.prepare(inputs, warehouse, !dryRun);
+    OutputTarget errorsTarget = null;
+    if (model.onError() == OnError.QUARANTINE) {
+      quarantine = new QuarantinedRows(spark, settings.get("max-errors"));
+      errorsTarget = target(settings.require("errors"));
+      List<org.apache.hadoop.fs.Path> readOrWritten = new ArrayList<>(inputs);
+      readOrWritten.add(new org.apache.hadoop.fs.Path(settings.require("output")));
+      errorsTarget.prepare(readOrWritten, warehouse, !dryRun);
+    }
     List<String> shapes =
-        analyse(
+        JobErrors.analyse(
             () ->
                 RowShapes.resolve(
                     input,
@@ -120,39 +89,42 @@ final class PredictJob {
                     archive,
                     settings.require("method")));
     spark.conf().set(ModelConfig.PREFIX + MODEL + ".shapes", String.join(";", shapes));
-    Dataset<Row> result = predictions(input);
+    Dataset<Row> result = predictions(input, sha256);
     DataFrameWriter<Row> writer = writer(result);
     summary.phase("validate", begin);
     if (dryRun) {
       long sample = System.nanoTime();
-      List<Row> rows = runOrFail(() -> result.limit(2).collectAsList());
+      List<Row> rows = JobErrors.runOrFail(() -> result.limit(2).collectAsList());
       summary.phase("sample", sample);
       summary.dryRun(rows.size());
       return summary;
     }
     long write = System.nanoTime();
     try (RunMetrics metrics = RunMetrics.listen(spark)) {
-      runOrFail(() -> writer.save(target.writePath()));
+      JobErrors.runOrFail(() -> writer.save(target.writePath()));
       summary.phase("predict-and-write", write);
-      summary.rows(metrics.rowsIn(), metrics.rows(), metrics.nullRows(), metrics.modelLoads());
+      long errors = quarantine == null ? 0 : quarantine.count();
+      summary.rows(
+          metrics.rowsIn(), metrics.rows() - errors, metrics.nullRows(), metrics.modelLoads());
+      if (quarantine != null) {
+        writeErrors(errorsTarget, metrics.rowsIn());
+      }
     } catch (RuntimeException e) {
       target.abort();
+      if (errorsTarget != null) {
+        errorsTarget.abort();
+      }
       throw e;
     }
     long commit = System.nanoTime();
     target.commit();
+    if (errorsTarget != null) {
+      errorsTarget.commit();
+    }
     summary.phase("commit", commit);
     summary.output(settings.require("output"), target.filesAndBytes());
     summary.finish(begin);
     return summary;
-  }
-
-  private static String batchSize(JobSettings settings) {
-    try {
-      return BatchSizer.validate("--batch-size", settings.require("batch-size"));
-    } catch (TorchbatchException e) {
-      throw new JobException(ExitCodes.USAGE, e.getMessage(), e);
-    }
   }
 
   private void declareModel() {
@@ -235,7 +207,26 @@ final class PredictJob {
   }
 
   /** The kept columns and the prediction columns, analysed (so the model is checked) now. */
-  private Dataset<Row> predictions(Dataset<Row> input) {
+  private OutputTarget target(String path) {
+    return new OutputTarget(path, settings.mode(), spark.sparkContext().hadoopConfiguration());
+  }
+
+  /** The rows set aside, checked against --max-errors, written to --errors like the output. */
+  private void writeErrors(OutputTarget errors, long rowsIn) {
+    summary.errorRows(quarantine.count());
+    quarantine.checkLimit(rowsIn);
+    String format = settings.require("output-format");
+    JobErrors.runOrFail(
+        () ->
+            quarantine
+                .rows()
+                .write()
+                .format(format)
+                .mode(settings.mode() == JobSettings.WriteMode.APPEND ? "append" : "errorifexists")
+                .save(errors.writePath()));
+  }
+
+  private Dataset<Row> predictions(Dataset<Row> input, String sha256) {
     List<String> arguments = settings.list("arg");
     if (arguments.isEmpty()) {
       throw new JobException(
@@ -255,8 +246,13 @@ final class PredictJob {
     List<String> select = new ArrayList<>();
     keep.forEach(c -> select.add("`" + c + "`"));
     select.add("predict('" + MODEL + "', " + String.join(", ", arguments) + ") AS " + RESULT);
-    Dataset<Row> predicted = analyse(() -> input.selectExpr(select.toArray(new String[0])));
-    Dataset<Row> result = analyse(() -> expandOutputs(predicted, keep));
+    Dataset<Row> selected =
+        JobErrors.analyse(() -> input.selectExpr(select.toArray(new String[0])));
+    Dataset<Row> predicted =
+        quarantine == null
+            ? selected
+            : quarantine.goodRows(selected, RESULT, keep, settings.require("method"), sha256);
+    Dataset<Row> result = JobErrors.analyse(() -> expandOutputs(predicted, keep));
     String repartition = settings.get("repartition");
     if (repartition != null && !repartition.isBlank()) {
       result = result.repartition(settings.integer("repartition"));
@@ -281,8 +277,12 @@ final class PredictJob {
     List<String> columns = new ArrayList<>();
     keep.forEach(c -> columns.add("`" + c + "`"));
     if (predicted.schema().apply(RESULT).dataType() instanceof StructType struct) {
-      for (String field : struct.fieldNames()) {
-        columns.add(RESULT + ".`" + field + "` AS `" + field + "`");
+      List<String> fields =
+          Arrays.stream(struct.fieldNames()).filter(f -> !f.equals(OnError.ERROR_FIELD)).toList();
+      for (String field : fields) {
+        String column =
+            fields.size() == 1 ? (names.isEmpty() ? "prediction" : names.get(0)) : field;
+        columns.add(RESULT + ".`" + field + "` AS `" + column + "`");
       }
     } else {
       columns.add(RESULT + " AS `" + (names.isEmpty() ? "prediction" : names.get(0)) + "`");
@@ -311,58 +311,5 @@ final class PredictJob {
     }
     List<String> partitionBy = settings.list("partition-by");
     return partitionBy.isEmpty() ? writer : writer.partitionBy(partitionBy.toArray(new String[0]));
-  }
-
-  private static <T> T analyse(java.util.function.Supplier<T> step) {
-    try {
-      return step.get();
-    } catch (Exception e) {
-      if (e instanceof AnalysisException || e instanceof TorchbatchException) {
-        throw new JobException(ExitCodes.USAGE, rootMessage(e), e);
-      }
-      throw e;
-    }
-  }
-
-  private static <T> T runOrFail(java.util.function.Supplier<T> step) {
-    try {
-      return step.get();
-    } catch (RuntimeException e) {
-      throw new JobException(ExitCodes.FAILED, "The job failed: " + rootMessage(e), e);
-    }
-  }
-
-  private static void runOrFail(Runnable step) {
-    runOrFail(
-        () -> {
-          step.run();
-          return null;
-        });
-  }
-
-  /**
-   * The first torchbatch message in the chain (it carries the reasons under it: the model, the
-   * rows, TorchScript's own message), else the innermost one.
-   */
-  static String rootMessage(Throwable error) {
-    Throwable cause = error;
-    while (!(cause instanceof TorchbatchException)
-        && cause.getCause() != null
-        && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return Arrays.stream(inJobTerms(String.valueOf(cause.getMessage())).split("\n"))
-        .limit(12)
-        .collect(Collectors.joining("\n"));
-  }
-
-  /** A message with the job's model settings named as its command line options. */
-  static String inJobTerms(String message) {
-    return SETTING
-        .matcher(message)
-        .replaceAll(
-            match ->
-                Matcher.quoteReplacement(
-                    OPTIONS_OF_SETTINGS.getOrDefault(match.group(1), match.group())));
   }
 }

@@ -40,6 +40,11 @@ final class RunSummary {
     root.put("modelLoads", modelLoads);
   }
 
+  /** Rows the model could not predict, set aside in --errors. */
+  void errorRows(long rows) {
+    root.put("errorRows", rows);
+  }
+
   void dryRun(int sampleRows) {
     root.put("dryRun", true);
     root.put("sampleRows", sampleRows);

@@ -39,7 +39,7 @@ public final class TorchbatchJob {
     commandLine.setExecutionExceptionHandler(
         (error, line, parsed) -> {
           int code = exitCode(error);
-          line.getErr().println("torchbatch: " + PredictJob.rootMessage(error));
+          line.getErr().println("torchbatch: " + JobErrors.rootMessage(error));
           line.getErr().flush();
           return code;
         });

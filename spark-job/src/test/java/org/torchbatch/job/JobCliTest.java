@@ -418,6 +418,106 @@ class JobCliTest {
     assertThat(Files.exists(lake.resolve("in/preds"))).isFalse();
   }
 
+  /** 40 rows; the model rejects 3, 17 and 18 (negative), 25 is too wide, 30 is null. */
+  private static String amounts() {
+    String path = dir.resolve("amounts").toString();
+    if (!Files.exists(Path.of(path))) {
+      spark
+          .sql(
+              "SELECT id, CASE WHEN id IN (3, 17, 18) THEN array(-1F, 1F)"
+                  + " WHEN id = 25 THEN array(1F, 1F, 1F) WHEN id = 30 THEN NULL"
+                  + " ELSE array(CAST(id AS FLOAT), 1F) END AS x FROM range(0, 40, 1, 2)")
+          .write()
+          .parquet(path);
+    }
+    return path;
+  }
+
+  private String[] quarantined(String output, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--input",
+                amounts(),
+                "--model",
+                Fixtures.archive("rejects_negative").toString(),
+                "--arg",
+                "x",
+                "--shape",
+                "2",
+                "--keep",
+                "id",
+                "--batch-size",
+                "16",
+                "--on-error",
+                "quarantine",
+                "--errors",
+                output + "-errors"));
+    args.addAll(List.of(extra));
+    return predict(output, args.toArray(new String[0]));
+  }
+
+  @Test
+  void quarantineSendsRowsTheModelCannotPredictToErrorsAndTheRestToTheOutput() throws Exception {
+    String output = dir.resolve("quarantine").toString();
+    Path summary = dir.resolve("quarantine-summary.json");
+    assertThat(run(quarantined(output, "--summary", summary.toString())))
+        .as(() -> err.toString())
+        .isZero();
+    List<Row> good = read(output);
+    assertThat(good).hasSize(35);
+    assertThat(good.get(0).schema().fieldNames()).containsExactly("id", "prediction");
+    assertThat(good)
+        .allSatisfy(r -> assertThat(r.getList(1)).containsExactly(2f * r.getLong(0), 2f));
+    List<Row> bad = read(output + "-errors");
+    assertThat(bad).extracting(r -> r.getLong(0)).containsExactly(3L, 17L, 18L, 25L, 30L);
+    assertThat(bad.get(0).schema().fieldNames()).containsExactly("id", "error", "method", "sha256");
+    assertThat(bad.get(0).getString(1)).contains("negative input: this model takes amounts >= 0");
+    assertThat(bad.get(3).getString(1)).contains("cannot be reshaped to [2] per row");
+    assertThat(bad.get(4).getString(1)).contains("has a null at row 0");
+    assertThat(bad.get(0).getString(2)).isEqualTo("forward");
+    assertThat(bad.get(0).getString(3))
+        .isEqualTo(ArchiveDigest.sha256(Fixtures.archive("rejects_negative")));
+    JsonNode json = new ObjectMapper().readTree(summary.toFile());
+    assertThat(json.path("errorRows").asLong()).isEqualTo(5);
+    assertThat(json.path("rowsIn").asLong()).isEqualTo(40);
+    assertThat(json.path("rowsOut").asLong()).isEqualTo(35);
+  }
+
+  @Test
+  void maxErrorsFailsTheJobPastItsLimitAndWritesNothing() {
+    String output = dir.resolve("too-many").toString();
+    assertThat(run(quarantined(output, "--max-errors", "4"))).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString())
+        .contains("5 of 40 rows could not be predicted, over --max-errors 4; nothing was written.")
+        .contains("Model 'job'");
+    assertThat(Files.exists(Path.of(output))).isFalse();
+    assertThat(Files.exists(Path.of(output + "-errors"))).isFalse();
+    assertThat(run(quarantined(output, "--max-errors", "0.2"))).as(() -> err.toString()).isZero();
+    String strict = dir.resolve("strict-amounts").toString();
+    String[] failing =
+        predict(
+            strict,
+            "--input",
+            amounts(),
+            "--model",
+            Fixtures.archive("rejects_negative").toString(),
+            "--arg",
+            "x",
+            "--shape",
+            "2",
+            "--keep",
+            "id");
+    assertThat(run(failing)).isEqualTo(ExitCodes.FAILED);
+    assertThat(err.toString()).contains("set such ones aside: --on-error=quarantine");
+    List<String> withoutErrorsPath =
+        new ArrayList<>(List.of(quarantined(dir.resolve("no-errors-path").toString())));
+    int at = withoutErrorsPath.indexOf("--errors");
+    withoutErrorsPath.subList(at, at + 2).clear();
+    assertThat(run(withoutErrorsPath.toArray(new String[0]))).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("--errors is required");
+  }
+
   @Test
   void aPinnedSha256MustBeTheModels() {
     String sha256 = ArchiveDigest.sha256(Path.of(MODEL));

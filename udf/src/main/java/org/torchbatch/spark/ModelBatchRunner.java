@@ -262,6 +262,13 @@ public final class ModelBatchRunner implements AutoCloseable {
     if (cause instanceof NullArgumentException) {
       message += "; the setting: " + ModelConfig.PREFIX + model.name() + ".nullPolicy=null";
     }
+    if (model.config().onError() == OnError.FAIL) {
+      message +=
+          "; to predict the other rows and set such ones aside: "
+              + ModelConfig.PREFIX
+              + model.name()
+              + ".onError=quarantine";
+    }
     return new TorchbatchException(
         "Model '"
             + model.name()

@@ -43,10 +43,14 @@ class TorchScriptModel(override val uid: String)
   final val checkExamples = new BooleanParam(this, "checkExamples",
     "run the examples the archive carries where the model loads; fail when they differ from PyTorch's")
 
+  final val onError = new Param[String](this, "onError",
+    "fail: a row the model cannot predict fails the job; null: it gets a null prediction",
+    ParamValidators.inArray(Array("fail", "null")))
+
   setDefault(method -> "forward", outputCol -> "prediction", outputCols -> Array.empty[String],
     batchSize -> ModelConfig.DEFAULT_BATCH_SIZE, device -> "auto", nullPolicy -> "fail",
     shapes -> Array.empty[String], dtypes -> Array.empty[String], oneDnnLstm -> false,
-    checkExamples -> true)
+    checkExamples -> true, onError -> "fail")
 
   def setModelPath(value: String): this.type = set(modelPath, value)
   def setMethod(value: String): this.type = set(method, value)
@@ -61,6 +65,7 @@ class TorchScriptModel(override val uid: String)
   def setDtypes(value: Array[String]): this.type = set(dtypes, value)
   def setOneDnnLstm(value: Boolean): this.type = set(oneDnnLstm, value)
   def setCheckExamples(value: Boolean): this.type = set(checkExamples, value)
+  def setOnError(value: String): this.type = set(onError, value)
 
   override def transform(dataset: Dataset[_]): DataFrame = {
     val name = declareModel(dataset.sparkSession)
@@ -99,6 +104,7 @@ class TorchScriptModel(override val uid: String)
     spark.conf.set(key + "dtypes", $(dtypes).mkString(";"))
     spark.conf.set(key + "oneDnnLstm", $(oneDnnLstm).toString)
     spark.conf.set(key + "checkExamples", $(checkExamples).toString)
+    spark.conf.set(key + "onError", $(onError))
     name
   }
 }

@@ -46,6 +46,20 @@ class TorchScriptModelTest extends SparkTestBase {
   }
 
   @Test
+  void withOnErrorNullRowsTheModelRejectsGetNulls() {
+    TorchScriptModel model =
+        new TorchScriptModel()
+            .setModelPath(Fixtures.archive("rejects_negative").toString())
+            .setInputCols(new String[] {"array(IF(id = 7, -1F, a), c)"})
+            .setShapes(new String[] {"2"})
+            .setBatchSize(8)
+            .setOnError("null");
+    List<Row> rows = model.transform(data).orderBy("id").select("id", "prediction").collectAsList();
+    assertThat(rows.get(7).isNullAt(1)).isTrue();
+    assertThat(rows.get(6).getList(1)).containsExactly(12f, 2f);
+  }
+
+  @Test
   void stackedScalarColumnsAndNamedOutputs() {
     TorchScriptModel model =
         new TorchScriptModel()
