@@ -53,6 +53,23 @@ final class Cluster implements AutoCloseable {
 
   /** Runs {@code spark-submit} (org.apache.spark.deploy.SparkSubmit, as bin/spark-submit does). */
   Submit submit(String deployMode, List<String> sparkConf, String... jobArgs) throws Exception {
+    return start(deployMode, sparkConf, jobArgs).await();
+  }
+
+  /** A spark-submit under way: its process (the driver, in client mode) and its log. */
+  record Running(Process process, Path log, long begin) {
+    Submit await() throws Exception {
+      if (!process.waitFor(6, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("spark-submit timed out; log " + log);
+      }
+      return new Submit(
+          process.exitValue(), Files.readString(log), (System.nanoTime() - begin) / 1_000_000_000);
+    }
+  }
+
+  /** Starts {@code spark-submit} and returns at once. */
+  Running start(String deployMode, List<String> sparkConf, String... jobArgs) throws Exception {
     String opens =
         "--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
             + " --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
@@ -97,13 +114,7 @@ final class Cluster implements AutoCloseable {
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     builder.environment().put("SPARK_LOCAL_HOSTNAME", "127.0.0.1");
     long begin = System.nanoTime();
-    Process process = builder.start();
-    if (!process.waitFor(6, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new IllegalStateException("spark-submit timed out; log " + log);
-    }
-    return new Submit(
-        process.exitValue(), Files.readString(log), (System.nanoTime() - begin) / 1_000_000_000);
+    return new Running(builder.start(), log, begin);
   }
 
   /**
@@ -165,6 +176,18 @@ final class Cluster implements AutoCloseable {
       String output,
       String... extra)
       throws Exception {
+    return startPredict(deployMode, sparkConf, model, input, output, extra).await();
+  }
+
+  /** {@link #predict}, returning once spark-submit started. */
+  Running startPredict(
+      String deployMode,
+      List<String> sparkConf,
+      String model,
+      String input,
+      String output,
+      String... extra)
+      throws Exception {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -180,7 +203,7 @@ final class Cluster implements AutoCloseable {
                 "--output",
                 output));
     args.addAll(List.of(extra));
-    return submit(deployMode, sparkConf, args.toArray(new String[0]));
+    return start(deployMode, sparkConf, args.toArray(new String[0]));
   }
 
   @Override

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,18 +17,24 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
 import org.torchbatch.runtime.cli.ExitCodes;
 
-/** Executors and workers that die mid-job, bad rows and failing models, GPU scheduling shape. */
+/**
+ * Executors, workers and drivers that die mid-job, proven by the event log and checked by content
+ * against graph-runtime; a model replaced under a long-lived session; bad rows and failing models;
+ * GPU scheduling shape.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultTest {
   private static final int ROWS = 40_000;
   private static Cluster cluster;
   private static String model;
+  private static String deep;
   private static String input;
 
   @BeforeAll
   static void start() throws Exception {
     cluster = new Cluster();
     model = cluster.uploadFixture("mlp_small.pt");
+    deep = cluster.uploadFixture("mlp_deep.pt");
     cluster.uploadFixture("calls_unused.pt");
     input =
         cluster.writeInput(
@@ -43,34 +48,31 @@ class ClusterFaultTest {
     }
   }
 
-  /** A job slow enough (batches of 8 rows) to be interrupted while its tasks run. */
-  private static CompletableFuture<Cluster.Submit> startSlowJob(String output) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return cluster.predict(
-                "client",
-                List.of(),
-                model,
-                input,
-                output,
-                "--batch-size",
-                "8",
-                "--null-policy",
-                "null",
-                "--mode",
-                "overwrite");
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
+  /**
+   * A job slow enough (batches of 8 rows) to be interrupted while its tasks run, its event log in a
+   * folder of its own.
+   */
+  private static Cluster.Running startSlowJob(String model, String output, String name)
+      throws Exception {
+    Path events = Files.createDirectories(cluster.root().resolve("e2e/target/eventlog/" + name));
+    return cluster.startPredict(
+        "client",
+        List.of("spark.eventLog.enabled=true", "spark.eventLog.dir=" + events.toUri()),
+        model,
+        input,
+        output,
+        "--batch-size",
+        "8",
+        "--null-policy",
+        "null",
+        "--mode",
+        "overwrite");
   }
 
   /** An executor of the job, once a task on it has set up its model. */
-  private static ProcessHandle executorRunningTasks(CompletableFuture<Cluster.Submit> job)
-      throws Exception {
+  private static ProcessHandle executorRunningTasks(Cluster.Running job) throws Exception {
     long since = System.currentTimeMillis();
-    for (int i = 0; i < 600 && !job.isDone(); i++) {
+    for (int i = 0; i < 600 && job.process().isAlive(); i++) {
       Optional<ProcessHandle> executor = executorOfAppStartedAfter(since);
       if (executor.isPresent()) {
         return executor.get();
@@ -80,12 +82,58 @@ class ClusterFaultTest {
     throw new AssertionError("no executor ran the model while the job ran");
   }
 
+  /** Waits until a task of the job staging {@code output} has committed its part of it. */
+  private static void awaitCommittedTask(String output, Cluster.Running job) throws Exception {
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(output);
+    String staging = "/." + target.getName() + ".torchbatch-";
+    for (int i = 0; i < 1200 && job.process().isAlive(); i++) {
+      var files = cluster.fs().listFiles(target.getParent(), true);
+      while (files.hasNext()) {
+        String path = files.next().getPath().toString();
+        if (path.contains(staging) && path.contains("/task_") && path.contains("/part-")) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no task of the job committed output while it ran");
+  }
+
+  private static List<String> stagingBeside(String output) throws IOException {
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(output);
+    List<String> left = new java.util.ArrayList<>();
+    for (var status : cluster.fs().listStatus(target.getParent())) {
+      if (status.getPath().getName().startsWith("." + target.getName() + ".torchbatch-")) {
+        left.add(status.getPath().getName());
+      }
+    }
+    return left;
+  }
+
+  private static Path fixture(String name) {
+    return cluster.root().resolve("graph-runtime/src/test/resources/fixtures/" + name);
+  }
+
+  private static void assertExactlyOnce(String output, String archive) throws Exception {
+    OutputContent.assertExactlyOnce(
+        cluster.fs(), output, fixture(archive), ROWS, id -> id % 1000 == 7);
+  }
+
+  /** The job lost tasks with the executor and ran them again, per its event log. */
+  private static void assertTasksLostAndRunAgain(String name) throws IOException {
+    EventLog log = EventLog.read(cluster.root().resolve("e2e/target/eventlog/" + name));
+    assertThat(log.lost()).as("tasks lost with the executor").isNotEmpty();
+    assertThat(log.lostTasksRanAgain())
+        .as("lost %s, succeeded %s", log.lost(), log.succeeded())
+        .isTrue();
+  }
+
   private static Optional<ProcessHandle> executorOfAppStartedAfter(long since) throws IOException {
     try (Stream<Path> logs = Files.walk(cluster.root().resolve("e2e/target/cluster"))) {
       Optional<String> app =
           logs.filter(p -> p.getFileName().toString().equals("stderr"))
               .filter(p -> p.toFile().lastModified() >= since)
-              .filter(p -> read(p).contains("runs on cpu"))
+              .filter(p -> read(p).contains(" on cpu (device="))
               .map(p -> p.getParent().getParent().getFileName().toString())
               .findFirst();
       return app.flatMap(
@@ -110,17 +158,6 @@ class ClusterFaultTest {
     }
   }
 
-  private static void assertEveryRowOnce(String output) throws Exception {
-    Cluster.Submit check =
-        cluster.submit(
-            "client",
-            List.of(),
-            "sql",
-            "SELECT count(*), count(DISTINCT id), count(prediction) FROM parquet.`" + output + "`");
-    assertThat(check.exitCode()).as(check.output()).isZero();
-    assertThat(check.output()).contains(ROWS + " | " + ROWS + " | " + (ROWS - ROWS / 1000));
-  }
-
   @Test
   @Order(1)
   void nullsFollowThePolicyAndAThrowingModelKeepsThePreviousOutput() throws Exception {
@@ -128,7 +165,7 @@ class ClusterFaultTest {
     Cluster.Submit first =
         cluster.predict("client", List.of(), model, input, output, "--null-policy", "null");
     assertThat(first.exitCode()).as(first.output()).isZero();
-    assertEveryRowOnce(output);
+    assertExactlyOnce(output, "mlp_small.pt");
     Cluster.Submit failing =
         cluster.submit(
             "client",
@@ -150,7 +187,7 @@ class ClusterFaultTest {
             "overwrite");
     assertThat(failing.exitCode()).isEqualTo(ExitCodes.FAILED);
     assertThat(failing.output()).contains("annotated to be ignored and cannot be run");
-    assertEveryRowOnce(output);
+    assertExactlyOnce(output, "mlp_small.pt");
   }
 
   @Test
@@ -158,14 +195,17 @@ class ClusterFaultTest {
   void killedExecutorDoesNotLoseOrDuplicateRows(TestReporter report) throws Exception {
     Cluster.record(report, "clusterStartSeconds", cluster.startSeconds);
     String output = cluster.hdfs + "/data/after-kill";
-    CompletableFuture<Cluster.Submit> job = startSlowJob(output);
-    executorRunningTasks(job).destroyForcibly();
-    Cluster.Submit done = job.get();
+    Cluster.Running job = startSlowJob(model, output, "executor-kill");
+    ProcessHandle executor = executorRunningTasks(job);
+    awaitCommittedTask(output, job);
+    executor.destroyForcibly();
+    Cluster.Submit done = job.await();
     Cluster.record(report, "jobSecondsWithKilledExecutor", done.seconds());
     assertThat(done.exitCode()).as(done.output()).isZero();
     assertThat(done.output())
         .containsPattern("(?i)executor \\S+ removed: Command exited with code 137");
-    assertEveryRowOnce(output);
+    assertTasksLostAndRunAgain("executor-kill");
+    assertExactlyOnce(output, "mlp_small.pt");
   }
 
   @Test
@@ -194,7 +234,9 @@ class ClusterFaultTest {
               .map(ClusterFaultTest::read)
               .reduce("", String::concat);
       assertThat(executorLogs)
-          .containsPattern("runs on cpu \\(device=cpu, task GPU addresses \\[[01]\\]\\)");
+          .containsPattern(
+              "runs hdfs://\\S+/models/mlp_small.pt \\(sha256 [0-9a-f]{64}\\) on cpu"
+                  + " \\(device=cpu, task GPU addresses \\[[01]\\]\\)");
     }
   }
 
@@ -202,15 +244,98 @@ class ClusterFaultTest {
   @Order(4)
   void stoppedWorkerDoesNotLoseOrDuplicateRows(TestReporter report) throws Exception {
     String output = cluster.hdfs + "/data/after-worker-stop";
-    CompletableFuture<Cluster.Submit> job = startSlowJob(output);
+    Cluster.Running job = startSlowJob(model, output, "worker-stop");
     ProcessHandle worker = executorRunningTasks(job).parent().orElseThrow();
     assertThat(worker.info().commandLine().orElse("")).contains("deploy.worker.Worker");
+    awaitCommittedTask(output, job);
     worker.destroy();
-    Cluster.Submit done = job.get();
+    Cluster.Submit done = job.await();
     Cluster.record(report, "jobSecondsWithStoppedWorker", done.seconds());
     assertThat(done.exitCode()).as(done.output()).isZero();
     assertThat(done.output())
         .containsPattern("(?i)(lost executor|executor \\S+ removed|worker .* removed)");
-    assertEveryRowOnce(output);
+    assertTasksLostAndRunAgain("worker-stop");
+    assertExactlyOnce(output, "mlp_small.pt");
+  }
+
+  @Test
+  @Order(5)
+  void aDriverKilledMidJobLeavesTheOldOutputAndTheNextRunTheNewOne() throws Exception {
+    String output = cluster.hdfs + "/data/after-driver-kill";
+    Cluster.Submit old =
+        cluster.predict("client", List.of(), deep, input, output, "--null-policy", "null");
+    assertThat(old.exitCode()).as(old.output()).isZero();
+    Cluster.Running job = startSlowJob(model, output, "driver-kill");
+    awaitCommittedTask(output, job);
+    job.process().destroyForcibly();
+    job.process().waitFor();
+    assertExactlyOnce(output, "mlp_deep.pt");
+    assertThat(stagingBeside(output)).as("the killed run's staging").isNotEmpty();
+    Cluster.Submit next =
+        cluster.predict(
+            "client",
+            List.of(),
+            model,
+            input,
+            output,
+            "--null-policy",
+            "null",
+            "--mode",
+            "overwrite");
+    assertThat(next.exitCode()).as(next.output()).isZero();
+    assertExactlyOnce(output, "mlp_small.pt");
+    assertThat(stagingBeside(output)).isEmpty();
+  }
+
+  @Test
+  @Order(6)
+  void aModelReplacedOnHdfsIsTheNextQuerysInALongLivedSession() throws Exception {
+    String swap = cluster.hdfs + "/models/swap.pt";
+    cluster
+        .fs()
+        .copyFromLocalFile(
+            false,
+            true,
+            new org.apache.hadoop.fs.Path(fixture("mlp_small.pt").toString()),
+            new org.apache.hadoop.fs.Path(swap));
+    String first = cluster.hdfs + "/data/swap-1";
+    String second = cluster.hdfs + "/data/swap-2";
+    String predict =
+        " USING parquet SELECT id, predict('m', features) AS prediction FROM parquet.`"
+            + input
+            + "`";
+    Path statements = Files.createTempFile("swap", ".sql");
+    Files.writeString(
+        statements,
+        String.join(
+            ";\n",
+            "SET spark.torchbatch.model.m.path=" + swap,
+            "SET spark.torchbatch.model.m.shapes=512",
+            "SET spark.torchbatch.model.m.nullPolicy=null",
+            "INSERT OVERWRITE DIRECTORY '" + first + "'" + predict,
+            // time for the test to replace the model between the two queries
+            "INSERT OVERWRITE DIRECTORY '"
+                + cluster.hdfs
+                + "/data/swap-wait' USING parquet"
+                + " SELECT count(*) AS n FROM range(0, 20000000000, 1, 2)",
+            "INSERT OVERWRITE DIRECTORY '" + second + "'" + predict));
+    Cluster.Running session =
+        cluster.start("client", List.of(), "sql", "--file", statements.toString());
+    org.apache.hadoop.fs.Path done = new org.apache.hadoop.fs.Path(first + "/_SUCCESS");
+    for (int i = 0; i < 1800 && session.process().isAlive() && !cluster.fs().exists(done); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(cluster.fs().exists(done)).as("the first query finished").isTrue();
+    cluster
+        .fs()
+        .copyFromLocalFile(
+            false,
+            true,
+            new org.apache.hadoop.fs.Path(fixture("mlp_deep.pt").toString()),
+            new org.apache.hadoop.fs.Path(swap));
+    Cluster.Submit ended = session.await();
+    assertThat(ended.exitCode()).as(ended.output()).isZero();
+    assertExactlyOnce(first, "mlp_small.pt");
+    assertExactlyOnce(second, "mlp_deep.pt");
   }
 }
