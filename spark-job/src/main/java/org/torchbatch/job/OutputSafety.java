@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.torchbatch.runtime.cli.ExitCodes;
@@ -15,8 +16,8 @@ import org.torchbatch.runtime.cli.ExitCodes;
 /**
  * Refuses, before any work, an output the run would destroy or pollute: a filesystem or bucket
  * root, the warehouse, or a path that equals, contains or lies inside what the job reads (Spark's
- * own "Cannot overwrite a path that is also being read from" is the precedent). Local paths are
- * compared with their symlinks resolved.
+ * own "Cannot overwrite a path that is also being read from" is the precedent). Each path is
+ * qualified by its own filesystem, and local ones are compared with their symlinks resolved.
  */
 final class OutputSafety {
   /** Object stores: a rename copies every file, so no commit there is atomic. */
@@ -29,13 +30,13 @@ final class OutputSafety {
    * @param inputs the input's folders and files as Spark resolved them (glob matches, a table's
    *     location, every file it reads)
    */
-  static void check(FileSystem fs, Path output, Collection<Path> inputs, Path warehouse) {
+  static void check(Configuration conf, Path output, Collection<Path> inputs, Path warehouse) {
     if (output.getParent() == null || output.toUri().getPath().isEmpty()) {
       throw refuse("Output " + output + " is a filesystem or bucket root: write to a folder in it");
     }
-    Path real = resolved(fs, output);
+    Path real = resolved(conf, output);
     for (Path input : inputs) {
-      Path in = resolved(fs, input);
+      Path in = resolved(conf, input);
       if (isWithin(in, real) || isWithin(real, in)) {
         throw refuse(
             "Output "
@@ -47,7 +48,7 @@ final class OutputSafety {
                 + " the input");
       }
     }
-    if (warehouse != null && isWithin(resolved(fs, warehouse), real)) {
+    if (warehouse != null && isWithin(resolved(conf, warehouse), real)) {
       throw refuse(
           "Output "
               + output
@@ -71,7 +72,13 @@ final class OutputSafety {
    * The qualified path; a local one with its symlinks resolved (as far as it exists, the rest
    * appended), so a link to the input is seen as the input.
    */
-  static Path resolved(FileSystem fs, Path path) {
+  static Path resolved(Configuration conf, Path path) {
+    FileSystem fs;
+    try {
+      fs = path.getFileSystem(conf);
+    } catch (IOException e) {
+      return path;
+    }
     Path qualified = fs.makeQualified(path);
     URI uri = qualified.toUri();
     if (!"file".equals(uri.getScheme())) {

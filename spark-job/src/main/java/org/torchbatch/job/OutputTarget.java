@@ -42,7 +42,7 @@ final class OutputTarget {
    * nothing), and fails when the mode forbids replacing it.
    */
   void prepare(Collection<Path> inputs, Path warehouse, boolean recover) {
-    OutputSafety.check(fs, output, inputs, warehouse);
+    OutputSafety.check(fs.getConf(), output, inputs, warehouse);
     try {
       if (recover) {
         OutputCommit.recover(fs, output).forEach(done -> LOG.warn("Output recovery: {}", done));

@@ -58,28 +58,14 @@ final class RowShapes {
     }
     List<Row> first = values.where("v IS NOT NULL").limit(1).collectAsList();
     if (first.isEmpty()) {
-      throw new JobException(
-          ExitCodes.USAGE,
-          "--arg #"
-              + (position + 1)
-              + " ("
-              + argument
-              + ") is null in every input row, so its"
-              + " row shape cannot be learned and the archive records none: set --shape");
+      throw cannotLearn(position, argument, "is null in every input row");
     }
     List<Long> dims = new ArrayList<>();
     Object level = first.get(0).get(0);
     while (type instanceof ArrayType array) {
       List<?> elements = elements(level);
       if (elements == null || elements.isEmpty() && array.elementType() instanceof ArrayType) {
-        throw new JobException(
-            ExitCodes.USAGE,
-            "--arg #"
-                + (position + 1)
-                + " ("
-                + argument
-                + "): the first non-null row has a null"
-                + " or empty nested array, so its row shape cannot be learned: set --shape");
+        throw cannotLearn(position, argument, "has a null or empty nested array in its first row");
       }
       dims.add((long) elements.size());
       level = elements.isEmpty() ? null : elements.get(0);

@@ -12,6 +12,7 @@ import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.torchbatch.job.bench.CappedStorage;
 import org.torchbatch.runtime.cli.ExitCodes;
 
 class OutputSafetyTest {
@@ -32,7 +33,8 @@ class OutputSafetyTest {
   }
 
   private void check(Path output) {
-    OutputSafety.check(fs, fs.makeQualified(output), List.of(input), path(lake.resolve("wh")));
+    OutputSafety.check(
+        fs.getConf(), fs.makeQualified(output), List.of(input), path(lake.resolve("wh")));
   }
 
   @Test
@@ -58,6 +60,15 @@ class OutputSafetyTest {
     assertThatThrownBy(() -> check(path(link))).hasMessageContaining(" is the input");
     java.nio.file.Path linkToLake = Files.createSymbolicLink(lake.resolve("in-parent"), lake);
     assertThatThrownBy(() -> check(path(linkToLake))).hasMessageContaining(" contains the input");
+  }
+
+  @Test
+  void pathsOnOtherFilesystemsAreEachQualifiedByTheirOwn() {
+    Configuration conf = new Configuration();
+    conf.set("fs.capped.impl", CappedStorage.class.getName());
+    Path output = new Path("capped://" + lake.resolve("out"));
+    assertThatCode(() -> OutputSafety.check(conf, output, List.of(input), path(lake.resolve("wh"))))
+        .doesNotThrowAnyException();
   }
 
   @Test
