@@ -54,10 +54,23 @@ class ClusterFaultTest {
    */
   private static Cluster.Running startSlowJob(String model, String output, String name)
       throws Exception {
-    Path events = Files.createDirectories(cluster.root().resolve("e2e/target/eventlog/" + name));
+    Path events = cluster.root().resolve("e2e/target/eventlog/" + name);
+    if (Files.exists(events)) {
+      try (Stream<Path> old = Files.walk(events)) {
+        old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(events);
     return cluster.startPredict(
         "client",
-        List.of("spark.eventLog.enabled=true", "spark.eventLog.dir=" + events.toUri()),
+        // one plain file, which the test reads as JSON lines
+        List.of(
+            // small splits: both executors stay busy, so a kill always finds a task running
+            "spark.sql.files.maxPartitionBytes=2m",
+            "spark.eventLog.enabled=true",
+            "spark.eventLog.dir=" + events.toUri(),
+            "spark.eventLog.rolling.enabled=false",
+            "spark.eventLog.compress=false"),
         model,
         input,
         output,
