@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import net.razorvine.pickle.PickleException;
 
 /**
  * Reads a TorchScript archive's methods, tensors and metadata in pure Java: no libtorch, no Python.
@@ -33,9 +32,22 @@ public final class ArchiveReader {
 
   private ArchiveReader() {}
 
+  /**
+   * What the archive holds, or an {@link ArchiveException} that says why it cannot be used: the
+   * bytes are untrusted, so anything else they make the parsers throw is one too.
+   */
   public static ArchiveInfo read(Path archive) {
     try (ArchiveZip zip = ArchiveZip.open(archive)) {
       return read(zip);
+    } catch (ArchiveException e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new ArchiveException(
+          archive.getFileName()
+              + " is not a readable TorchScript archive ("
+              + e
+              + "): save it again with torch.jit.save",
+          e);
     }
   }
 
@@ -78,7 +90,12 @@ public final class ArchiveReader {
     }
     List<TensorInfo> tensors = new ArrayList<>();
     collectTensors(
-        "", module, classes, tensors, Collections.newSetFromMap(new IdentityHashMap<>()));
+        zip.fileName(),
+        "",
+        module,
+        classes,
+        tensors,
+        Collections.newSetFromMap(new IdentityHashMap<>()));
     collectConstants(zip, tensors);
     return new ArchiveInfo(
         zip.fileName(),
@@ -136,13 +153,16 @@ public final class ArchiveReader {
   private static Object unpickle(ArchiveZip zip, String entry) {
     try {
       return TorchUnpickler.load(zip.read(entry));
-    } catch (PickleException | IOException | ClassCastException e) {
+    } catch (ArchiveException e) {
+      throw e;
+    } catch (IOException | RuntimeException | StackOverflowError e) {
       throw new ArchiveException(
           zip.fileName() + " has an unreadable " + entry + ": " + e.getMessage(), e);
     }
   }
 
   private static void collectTensors(
+      String file,
       String prefix,
       PickledObject module,
       Map<String, ClassSource> classes,
@@ -151,6 +171,11 @@ public final class ArchiveReader {
     if (!visited.add(module)) {
       return;
     }
+    long maxDepth = ArchiveLimits.current().maxDepth();
+    if (prefix.chars().filter(c -> c == '.').count() > maxDepth) {
+      throw ArchiveLimits.exceeded(
+          file, "nests modules deeper than its limit", ArchiveLimits.MAX_DEPTH, maxDepth);
+    }
     ClassSource source = classes.get(module.className());
     for (Map.Entry<String, Object> attribute : module.attributes().entrySet()) {
       String name = prefix + attribute.getKey();
@@ -158,7 +183,7 @@ public final class ArchiveReader {
       if (value instanceof TensorRef tensor) {
         out.add(info(name, kindOf(attribute.getKey(), source), tensor));
       } else if (value instanceof PickledObject child && child.isTorchScriptClass()) {
-        collectTensors(name + ".", child, classes, out, visited);
+        collectTensors(file, name + ".", child, classes, out, visited);
       } else if (value instanceof List<?> list) {
         for (int i = 0; i < list.size(); i++) {
           if (list.get(i) instanceof TensorRef tensor) {

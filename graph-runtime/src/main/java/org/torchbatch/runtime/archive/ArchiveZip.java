@@ -23,6 +23,9 @@ final class ArchiveZip implements Closeable {
   private final Path file;
   private final ZipFile zip;
   private final String root;
+  private final ArchiveLimits limits = ArchiveLimits.current();
+  // inflated bytes read into memory so far, against limits.maxTotalBytes()
+  private long bytesRead;
 
   private ArchiveZip(Path file, ZipFile zip, String root) {
     this.file = file;
@@ -81,6 +84,14 @@ final class ArchiveZip implements Closeable {
   }
 
   private static String rootFolder(Path file, ZipFile zip) {
+    long maxEntries = ArchiveLimits.current().maxEntries();
+    if (zip.size() > maxEntries) {
+      throw ArchiveLimits.exceeded(
+          file.getFileName().toString(),
+          "has " + zip.size() + " entries",
+          ArchiveLimits.MAX_ENTRIES,
+          maxEntries);
+    }
     String root = null;
     Enumeration<? extends ZipEntry> entries = zip.entries();
     while (entries.hasMoreElements()) {
@@ -156,8 +167,28 @@ final class ArchiveZip implements Closeable {
       throw new ArchiveException(fileName() + " has no entry " + root + relative);
     }
     try (InputStream in = zip.getInputStream(entry)) {
-      return in.readAllBytes();
-    } catch (IOException e) {
+      // the declared size can lie: the bytes that inflate are counted, not the header
+      long allowed = Math.min(limits.maxEntryBytes(), limits.maxTotalBytes() - bytesRead);
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, allowed + 1));
+      if (bytes.length > allowed) {
+        throw bytes.length > limits.maxEntryBytes()
+            ? ArchiveLimits.exceeded(
+                fileName(),
+                "has an entry " + entry.getName() + " that inflates to more than its limit",
+                ArchiveLimits.MAX_ENTRY_BYTES,
+                limits.maxEntryBytes())
+            : ArchiveLimits.exceeded(
+                fileName(),
+                "inflates to more than its limit in the entries read",
+                ArchiveLimits.MAX_TOTAL_BYTES,
+                limits.maxTotalBytes());
+      }
+      bytesRead += bytes.length;
+      return bytes;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof ArchiveException archive) {
+        throw archive;
+      }
       throw new ArchiveException(
           fileName()
               + " is corrupt: cannot read entry "

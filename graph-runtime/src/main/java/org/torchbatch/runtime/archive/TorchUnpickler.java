@@ -38,6 +38,7 @@ final class TorchUnpickler extends Unpickler {
 
   @Override
   protected Object dispatch(short key) throws IOException {
+    checkLength(key);
     switch (key) {
       case Opcodes.GLOBAL:
         String module = PickleUtils.readline(input);
@@ -63,6 +64,39 @@ final class TorchUnpickler extends Unpickler {
         return NO_RETURN_VALUE;
       default:
         return super.dispatch(key);
+    }
+  }
+
+  /**
+   * A string, bytes or long opcode declares its length before its data: a length past the pickle's
+   * end is a forgery (20 bytes can declare 2 GB), refused before anything is allocated.
+   */
+  private void checkLength(short key) throws IOException {
+    int width =
+        switch (key) {
+          case Opcodes.BINSTRING, Opcodes.BINBYTES, Opcodes.BINUNICODE, Opcodes.LONG4 -> 4;
+          case Opcodes.BINBYTES8, Opcodes.BINUNICODE8, Opcodes.BYTEARRAY8 -> 8;
+          default -> 0;
+        };
+    if (width == 0) {
+      return;
+    }
+    input.mark(width);
+    byte[] bytes = input.readNBytes(width);
+    input.reset();
+    long length = 0;
+    for (int i = bytes.length - 1; i >= 0; i--) {
+      length = (length << 8) | (bytes[i] & 0xff);
+    }
+    if (bytes.length < width || length < 0 || length > input.available() - width) {
+      throw new PickleException(
+          "opcode 0x"
+              + Integer.toHexString(key)
+              + " declares "
+              + length
+              + " bytes where "
+              + Math.max(0, input.available() - width)
+              + " remain");
     }
   }
 
