@@ -53,7 +53,7 @@ final class ChunkReadAhead implements Closeable {
   private Block current;
   private int position;
 
-  private record Block(long address, int length, Exception failure) {}
+  private record Block(long address, int length, Throwable failure) {}
 
   /**
    * Starts reading {@code chunks} ({start, length} each, in file order) of {@code file}, named
@@ -109,8 +109,12 @@ final class ChunkReadAhead implements Closeable {
         }
       }
     } catch (InterruptedException e) {
-      // closed while waiting for a block
-    } catch (IOException | RuntimeException e) {
+      Thread.currentThread().interrupt();
+      if (!closed) {
+        filled.offer(new Block(0, 0, e));
+      }
+    } catch (Exception | Error e) {
+      // every failure reaches the task, which else would wait for a block forever
       filled.offer(new Block(0, 0, e));
     } finally {
       letGo();

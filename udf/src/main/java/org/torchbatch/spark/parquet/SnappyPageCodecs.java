@@ -49,6 +49,7 @@ final class SnappyPageCodecs implements CompressionCodecFactory, AutoCloseable {
       // copied into a new Java array (which the JVM zeroes first)
       try (ByteBufferReleaser staging = new ByteBufferReleaser(buffers.pageAllocator())) {
         ByteBuffer compressed = bytes.toByteBuffer(staging);
+        check(uncompressedLength(compressed), uncompressedSize);
         ByteBuffer page = buffers.page(uncompressedSize);
         check(Snappy.uncompress(compressed, page), uncompressedSize);
         return BytesInput.from(page);
@@ -60,6 +61,7 @@ final class SnappyPageCodecs implements CompressionCodecFactory, AutoCloseable {
         throws IOException {
       byte[] compressed = new byte[compressedSize];
       input.duplicate().get(compressed);
+      check(Snappy.uncompressedLength(compressed, 0, compressedSize), size);
       byte[] page = new byte[size];
       check(Snappy.uncompress(compressed, 0, compressedSize, page, 0), size);
       output.put(page);
@@ -67,6 +69,20 @@ final class SnappyPageCodecs implements CompressionCodecFactory, AutoCloseable {
 
     @Override
     public void release() {}
+
+    /**
+     * The size the compressed bytes say they inflate to, read before anything is written: the
+     * native decompressor trusts its output buffer to hold that many.
+     */
+    private static int uncompressedLength(ByteBuffer compressed) throws IOException {
+      if (compressed.isDirect()) {
+        return Snappy.uncompressedLength(compressed);
+      }
+      return Snappy.uncompressedLength(
+          compressed.array(),
+          compressed.arrayOffset() + compressed.position(),
+          compressed.remaining());
+    }
 
     private static void check(int size, int expected) throws IOException {
       if (size != expected) {

@@ -68,6 +68,30 @@ class ChunkReadAheadTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void anErrorInTheHelperReachesTheTaskInsteadOfAWaitForever() throws IOException {
+    InputFile failing =
+        new InputFile() {
+          @Override
+          public long getLength() {
+            return SIZE;
+          }
+
+          @Override
+          public org.apache.parquet.io.SeekableInputStream newStream() {
+            throw new InternalError("the storage client broke");
+          }
+        };
+    try (NativeBuffers buffers = new NativeBuffers();
+        var ahead = new ChunkReadAhead(failing, "/data/f.parquet", new long[][] {{0, 10}}, 4000)) {
+      assertThatThrownBy(() -> ahead.next(10, buffers))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("Cannot read /data/f.parquet: the storage client broke")
+          .hasCauseInstanceOf(InternalError.class);
+    }
+  }
+
+  @Test
   void closingBeforeTheEndStopsTheHelper() throws IOException {
     var ahead = new ChunkReadAhead(file(), "f", new long[][] {{0, SIZE}}, 4000);
     try (NativeBuffers buffers = new NativeBuffers()) {
