@@ -3,13 +3,14 @@ package org.torchbatch.spark;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.spark.parquet.ReaderMetricsPlugin;
 
 /** One local[2] Spark session for every Spark test in the JVM, with torchbatch's extensions. */
 public abstract class SparkTestBase {
   protected static SparkSession spark;
 
   @BeforeAll
-  static void startSpark() {
+  public static void startSpark() {
     if (spark == null) {
       spark =
           SparkSession.builder()
@@ -20,6 +21,7 @@ public abstract class SparkTestBase {
               .config("spark.driver.bindAddress", "127.0.0.1")
               .config("spark.sql.shuffle.partitions", "2")
               .config("spark.sql.extensions", TorchbatchExtensions.class.getName())
+              .config("spark.plugins", ReaderMetricsPlugin.class.getName())
               .config(
                   "spark.torchbatch.model.linear.path",
                   Fixtures.archive("linear_traced").toString())

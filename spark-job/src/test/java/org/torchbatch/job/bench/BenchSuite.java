@@ -24,7 +24,7 @@ import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.engine.ModelHandle;
 import org.torchbatch.runtime.engine.ModelRunner;
 import org.torchbatch.runtime.testing.Fixtures;
-import org.torchbatch.spark.parquet.ParquetSplitBatches;
+import org.torchbatch.spark.parquet.SplitOpener;
 import org.torchbatch.spark.parquet.TensorParquetFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -432,12 +432,12 @@ public final class BenchSuite implements Callable<Integer> {
 
   private void withReadAhead(String readAhead, Runnable body) {
     if (readAhead != null) {
-      spark.conf().set(ParquetSplitBatches.READ_AHEAD, readAhead);
+      spark.conf().set(SplitOpener.READ_AHEAD, readAhead);
     }
     try {
       body.run();
     } finally {
-      spark.conf().unset(ParquetSplitBatches.READ_AHEAD);
+      spark.conf().unset(SplitOpener.READ_AHEAD);
     }
   }
 

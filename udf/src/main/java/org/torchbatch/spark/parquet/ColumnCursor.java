@@ -180,6 +180,9 @@ final class ColumnCursor {
               vector.putNull(row - 1);
               continue;
             }
+          } else if (d <= layout.listDefinition()) {
+            throw new ParquetDecodingException(
+                "level " + p + " continues a list that its definition level says is empty or null");
           }
           if (d > layout.listDefinition()) {
             child.reserve(elements + 1);
@@ -274,6 +277,14 @@ final class ColumnCursor {
   }
 
   private boolean nextPage() {
+    if (page != null
+        && levelPos == levels
+        && !dictionaryEncoded
+        && byteOffset != length
+        && !layout.type().fixedWidth()) {
+      throw new ParquetDecodingException(
+          "page holds " + (length - byteOffset) + " bytes past the values its levels say");
+    }
     releasePage();
     DataPage next = pages.readPage();
     if (next == null) {
@@ -327,8 +338,26 @@ final class ColumnCursor {
       }
     } else if (encoding != Encoding.PLAIN) {
       throw new ParquetDecodingException("values encoded as " + encoding + " are not read here");
+    } else if (layout.type().fixedWidth()) {
+      checkFixedWidthValues();
     }
     return true;
+  }
+
+  /** A plain page of fixed-width values holds exactly as many as its levels say are present. */
+  private void checkFixedWidthValues() {
+    long present = dense ? levels : definition.countOf(layout.maxDefinition());
+    long expected = present * layout.type().bytes;
+    if (expected != length - valueBase) {
+      throw new ParquetDecodingException(
+          "page holds "
+              + (length - valueBase)
+              + " bytes of values where its levels say "
+              + present
+              + " values of "
+              + layout.type().bytes
+              + " bytes");
+    }
   }
 
   /** Reads the next page where it lies; strings and binary need it as an array. */
@@ -351,6 +380,20 @@ final class ColumnCursor {
       buffers.releasePage(page);
       page = null;
     }
+  }
+
+  /**
+   * After the row group's last row: levels left over mean the pages hold more rows than the row
+   * group says (a damaged repetition level splits a row, and every row after it shifts).
+   */
+  void finishRowGroup(long rowGroupRows) {
+    while (levelPos == levels) {
+      if (!nextPage()) {
+        return;
+      }
+    }
+    throw new ParquetDecodingException(
+        "its pages hold more rows than the row group's " + rowGroupRows);
   }
 
   /** Lets go of the row group's last page, before the reader takes its buffers back. */

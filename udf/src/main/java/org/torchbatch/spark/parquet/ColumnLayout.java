@@ -1,5 +1,6 @@
 package org.torchbatch.spark.parquet;
 
+import java.util.Locale;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -29,13 +30,13 @@ record ColumnLayout(
     int maxRepetition,
     int listDefinition) {
 
-  /** The layout of {@code field} in {@code file}, or null when this reader leaves it to Spark's. */
-  static ColumnLayout of(StructField field, MessageType file) {
-    if (!file.containsField(field.name())) {
-      return null;
-    }
-    Type stored = file.getType(field.name());
-    if (stored.isRepetition(Repetition.REPEATED)) {
+  /**
+   * The layout of {@code field} in {@code file}, its name matched ignoring case unless {@code
+   * caseSensitive} (Spark's default), or null when this reader leaves it to Spark's.
+   */
+  static ColumnLayout of(StructField field, MessageType file, boolean caseSensitive) {
+    Type stored = stored(field.name(), file, caseSensitive);
+    if (stored == null || stored.isRepetition(Repetition.REPEATED)) {
       return null;
     }
     DataType type = field.dataType();
@@ -63,6 +64,26 @@ record ColumnLayout(
     return values == null || !values.fixedWidth()
         ? null
         : layout(file, values, true, stored.getName(), repeated.getName(), element.getName());
+  }
+
+  /**
+   * The file's field named {@code name}, or null when there is none or, ignoring case, more than
+   * one (Spark's reader says which).
+   */
+  private static Type stored(String name, MessageType file, boolean caseSensitive) {
+    if (caseSensitive) {
+      return file.containsField(name) ? file.getType(name) : null;
+    }
+    Type found = null;
+    for (Type candidate : file.getFields()) {
+      if (candidate.getName().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+        if (found != null) {
+          return null;
+        }
+        found = candidate;
+      }
+    }
+    return found;
   }
 
   /** This column's chunk in {@code rowGroup} (every row group holds one of each column). */

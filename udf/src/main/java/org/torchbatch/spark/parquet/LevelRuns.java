@@ -44,17 +44,33 @@ final class LevelRuns {
       }
       int runLength = header >>> 1;
       if ((header & 1) == 0) {
+        if (runLength > size - total) {
+          throw corrupt("a run of " + runLength + " values", size - total);
+        }
         int value = 0;
         for (int i = 0; i < valueBytes; i++) {
           value |= (byteAt(base, address, pos++, to) & 0xFF) << (8 * i);
         }
-        append(value, Math.min(runLength, size - total));
+        append(value, runLength);
       } else {
+        // the last group of 8 may hold up to 7 values of padding, no more
+        if ((long) runLength * 8 > size - total + 7L) {
+          throw corrupt("a bit-packed run of " + runLength * 8L + " values", size - total);
+        }
         unpack(base, address, pos, to, bitWidth, Math.min(runLength * 8, size - total));
         pos += runLength * bitWidth;
       }
     }
+    // levels and values that disagree (a damaged run) leave bytes over, or run past the end
+    if (pos < to || pos - to >= Math.max(bitWidth, 1)) {
+      throw new ParquetDecodingException(
+          "RLE/bit-packed data of " + (to - from) + " bytes holds other than " + size + " values");
+    }
     starts[count] = total;
+  }
+
+  private ParquetDecodingException corrupt(String run, int left) {
+    return new ParquetDecodingException(run + " where " + left + " values are left to decode");
   }
 
   // every read is checked: off-heap pages have no array bounds to stop a corrupt run
@@ -107,6 +123,19 @@ final class LevelRuns {
   }
 
   private void unpack(Object base, long address, int pos, int to, int bitWidth, int n) {
+    // a writer may cut the last group short (its missing bytes are padding), no more: a run that
+    // claims more groups than the page holds is corrupt, not zeros
+    long needed = ((long) n * bitWidth + 7) / 8;
+    if (pos + needed - to >= Math.max(bitWidth, 1)) {
+      throw new ParquetDecodingException(
+          "a bit-packed run of "
+              + n
+              + " values needs "
+              + needed
+              + " bytes where "
+              + Math.max(0, to - pos)
+              + " remain");
+    }
     int mask = bitWidth == 32 ? -1 : (1 << bitWidth) - 1;
     long acc = 0;
     int bits = 0;

@@ -16,14 +16,22 @@ import org.apache.parquet.bytes.ByteBufferAllocator;
  * kernel on first touch); a kept block is not, and a direct buffer is read into with no staging
  * copy. Every block a reader takes goes back when the reader says its row group is done, or at
  * {@link #close}; the executor keeps at most {@link #KEPT_BYTES} of free blocks and frees the rest.
+ * All blocks together, lent and kept, stay under the executor's limit ({@link
+ * SplitOpener#OFF_HEAP_LIMIT}): past it a read fails naming the setting, where unbounded native
+ * memory would have the container killed. {@link ReaderMetricsPlugin} reports them in the
+ * executor's metrics.
  */
 final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
+  static final long DEFAULT_LIMIT = 1L << 30;
   static final long KEPT_BYTES = 256L << 20;
   private static final long BLOCK_ROUNDING = 1L << 20;
   private static final long SMALLEST_BLOCK = 64L << 10;
   // free blocks by size; shared by the executor's readers
   private static final TreeMap<Long, List<Long>> FREE = new TreeMap<>();
   private static long freeBytes;
+  private static long lentBytes;
+  private static long peakBytes;
+  private static long limit = DEFAULT_LIMIT;
 
   // lent blocks by address (a buffer may come back as a slice of itself), chunks apart from pages
   private final Map<Long, long[]> chunks = new HashMap<>();
@@ -112,9 +120,24 @@ final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
     releaseAll();
   }
 
-  /** Bytes of free blocks the executor keeps, for tests. */
+  /** Bytes of free blocks the executor keeps. */
   static synchronized long keptBytes() {
     return freeBytes;
+  }
+
+  /** Bytes of blocks the executor's readers hold now. */
+  static synchronized long lentBytes() {
+    return lentBytes;
+  }
+
+  /** The most bytes of blocks, lent and kept, the executor has held at once. */
+  static synchronized long peakBytes() {
+    return peakBytes;
+  }
+
+  /** Sets the executor's limit, from the configuration of the reader being opened. */
+  static synchronized void limit(long bytes) {
+    limit = bytes;
   }
 
   /**
@@ -131,10 +154,35 @@ final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
         FREE.remove(blockSize);
       }
       freeBytes -= blockSize;
+      lentBytes += blockSize;
       return new long[] {address, blockSize};
     }
     long blockSize = newBlockSize(size);
-    return new long[] {MemoryUtil.allocateMemory(blockSize), blockSize};
+    // kept blocks make room for a new one before the limit refuses it
+    while (lentBytes + freeBytes + blockSize > limit && !FREE.isEmpty()) {
+      Map.Entry<Long, List<Long>> largest = FREE.lastEntry();
+      List<Long> addresses = largest.getValue();
+      MemoryUtil.freeMemory(addresses.remove(addresses.size() - 1));
+      if (addresses.isEmpty()) {
+        FREE.remove(largest.getKey());
+      }
+      freeBytes -= largest.getKey();
+    }
+    if (lentBytes + blockSize > limit) {
+      throw new IllegalStateException(
+          String.format(
+              "torchbatch-parquet's readers in this executor would hold %d bytes off the heap, over"
+                  + " %s (%d): lower spark.torchbatch.parquet.readAhead or the executor's cores,"
+                  + " raise %s, or read with Spark's reader (format parquet)",
+              lentBytes + blockSize,
+              SplitOpener.OFF_HEAP_LIMIT,
+              limit,
+              SplitOpener.OFF_HEAP_LIMIT));
+    }
+    long address = MemoryUtil.allocateMemory(blockSize);
+    lentBytes += blockSize;
+    peakBytes = Math.max(peakBytes, lentBytes + freeBytes);
+    return new long[] {address, blockSize};
   }
 
   /**
@@ -148,6 +196,7 @@ final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
   }
 
   static synchronized void give(long[] block) {
+    lentBytes -= block[1];
     if (freeBytes + block[1] > KEPT_BYTES) {
       MemoryUtil.freeMemory(block[0]);
       return;

@@ -4,14 +4,17 @@ import scala.jdk.CollectionConverters._
 
 import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.mapreduce.Job
+import org.apache.parquet.filter2.predicate.{FilterApi, FilterPredicate}
 import org.apache.parquet.hadoop.ParquetOutputFormat
 import org.apache.parquet.hadoop.api.WriteSupport
+import org.apache.parquet.schema.MessageType
 import org.apache.spark.TaskContext
 import org.apache.spark.sql.SparkSession
 import org.apache.spark.sql.catalyst.InternalRow
+import org.apache.spark.sql.catalyst.util.RebaseDateTime.RebaseSpec
 import org.apache.spark.sql.execution.datasources.{FileFormat, OutputWriterFactory, PartitionedFile}
-import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat
-import org.apache.spark.sql.internal.SQLConf
+import org.apache.spark.sql.execution.datasources.parquet.{ParquetFileFormat, ParquetFilters}
+import org.apache.spark.sql.internal.{LegacyBehaviorPolicy, SQLConf}
 import org.apache.spark.sql.sources.Filter
 import org.apache.spark.sql.types.StructType
 import org.apache.spark.util.SerializableConfiguration
@@ -64,18 +67,23 @@ class TensorParquetFormat extends ParquetFileFormat {
       return sparkReader
     }
     val capacity = conf.parquetVectorizedReaderBatchSize
+    val caseSensitive = conf.caseSensitiveAnalysis
+    val filterFor = TensorParquetFormat.pushedFilter(conf, filters)
     val broadcastConf =
       sparkSession.sparkContext.broadcast(new SerializableConfiguration(hadoopConf))
     (file: PartitionedFile) => {
-      val batches = ParquetSplitBatches.open(
-        broadcastConf.value.value,
-        file.toPath,
-        file.start,
-        file.length,
-        requiredSchema,
-        partitionSchema,
-        file.partitionValues,
-        capacity)
+      val batches = SplitOpener.open(
+        new SplitRequest(
+          broadcastConf.value.value,
+          file.toPath,
+          file.start,
+          file.length,
+          requiredSchema,
+          partitionSchema,
+          file.partitionValues,
+          capacity,
+          caseSensitive,
+          filterFor))
       if (batches == null) {
         sparkReader(file)
       } else {
@@ -88,4 +96,43 @@ class TensorParquetFormat extends ParquetFileFormat {
 
 object TensorParquetFormat {
   val Name = "torchbatch-parquet"
+
+  private def pushedFilter(conf: SQLConf, filters: Seq[Filter]): PushedFilter =
+    PushedFilter(
+      if (conf.parquetFilterPushDown) filters else Seq.empty,
+      conf.parquetFilterPushDownDate,
+      conf.parquetFilterPushDownTimestamp,
+      conf.parquetFilterPushDownDecimal,
+      conf.parquetFilterPushDownStringPredicate,
+      conf.parquetFilterPushDownInFilterThreshold,
+      conf.caseSensitiveAnalysis)
+}
+
+/**
+ * The predicate Spark's reader pushes into a file of a given schema, from the same settings, or
+ * null. Spark evaluates the filters again on every row, so this only skips row groups.
+ */
+private case class PushedFilter(
+    filters: Seq[Filter],
+    date: Boolean,
+    timestamp: Boolean,
+    decimal: Boolean,
+    stringPredicate: Boolean,
+    inThreshold: Int,
+    caseSensitive: Boolean)
+    extends java.util.function.Function[MessageType, FilterPredicate]
+    with Serializable {
+  override def apply(schema: MessageType): FilterPredicate = {
+    // only numbers and strings reach this reader, which no calendar rebase changes
+    val parquetFilters = new ParquetFilters(
+      schema,
+      date,
+      timestamp,
+      decimal,
+      stringPredicate,
+      inThreshold,
+      caseSensitive,
+      RebaseSpec(LegacyBehaviorPolicy.CORRECTED))
+    filters.flatMap(parquetFilters.createFilter).reduceOption(FilterApi.and).orNull
+  }
 }

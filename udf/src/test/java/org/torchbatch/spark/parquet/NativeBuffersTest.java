@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.util.MemoryUtil;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -57,15 +56,13 @@ class NativeBuffersTest extends SparkTestBase {
   @Test
   void objectStoresKeepVectoredReadsUnlessTheConfSaysOtherwise() {
     var conf = new org.apache.hadoop.conf.Configuration(false);
-    assertThat(ParquetSplitBatches.vectoredReads(conf, new org.apache.hadoop.fs.Path("s3a://b/f")))
+    assertThat(SplitOpener.vectoredReads(conf, new org.apache.hadoop.fs.Path("s3a://b/f")))
         .isTrue();
-    assertThat(ParquetSplitBatches.vectoredReads(conf, new org.apache.hadoop.fs.Path("hdfs://n/f")))
+    assertThat(SplitOpener.vectoredReads(conf, new org.apache.hadoop.fs.Path("hdfs://n/f")))
         .isFalse();
-    assertThat(ParquetSplitBatches.vectoredReads(conf, new org.apache.hadoop.fs.Path("file:/f")))
-        .isFalse();
+    assertThat(SplitOpener.vectoredReads(conf, new org.apache.hadoop.fs.Path("file:/f"))).isFalse();
     conf.set("parquet.hadoop.vectored.io.enabled", "true");
-    assertThat(ParquetSplitBatches.vectoredReads(conf, new org.apache.hadoop.fs.Path("file:/f")))
-        .isTrue();
+    assertThat(SplitOpener.vectoredReads(conf, new org.apache.hadoop.fs.Path("file:/f"))).isTrue();
   }
 
   @Test
@@ -86,7 +83,7 @@ class NativeBuffersTest extends SparkTestBase {
     }
     var conf = new org.apache.hadoop.conf.Configuration(spark.sparkContext().hadoopConfiguration());
     var streamed = read(conf, file);
-    conf.set(ParquetSplitBatches.READ_AHEAD, "0");
+    conf.set(SplitOpener.READ_AHEAD, "0");
     var blocks = read(conf, file);
     conf.set("parquet.hadoop.vectored.io.enabled", "true");
     var vectored = read(conf, file);
@@ -123,15 +120,9 @@ class NativeBuffersTest extends SparkTestBase {
     double sum = 0;
     int mostLent = 0;
     ParquetSplitBatches batches =
-        ParquetSplitBatches.open(
-            conf,
-            new org.apache.hadoop.fs.Path(file.toString()),
-            0,
-            Files.size(file),
-            required,
-            new StructType(),
-            new GenericInternalRow(0),
-            4096);
+        SplitOpener.open(
+            SplitRequest.whole(
+                conf, new org.apache.hadoop.fs.Path(file.toString()), Files.size(file), required));
     try {
       while (batches.hasNext()) {
         var batch = batches.next();

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -38,7 +37,7 @@ class SplitStreamsTest extends SparkTestBase {
   void readingWholeKeepsParquetMrsStreamUntilClosed() throws IOException {
     Path file = severalRowGroups();
     Configuration conf = countedConf();
-    conf.set(ParquetSplitBatches.READ_AHEAD, "0");
+    conf.set(SplitOpener.READ_AHEAD, "0");
     ParquetSplitBatches batches = open(conf, file);
     assertThat(drain(batches)).isEqualTo(30_000);
     assertThat(CountedStorage.OPEN.get()).isEqualTo(1);
@@ -73,15 +72,9 @@ class SplitStreamsTest extends SparkTestBase {
         new StructType()
             .add("id", DataTypes.LongType, false)
             .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-    return ParquetSplitBatches.open(
-        conf,
-        new org.apache.hadoop.fs.Path("counted://" + file),
-        0,
-        Files.size(file),
-        required,
-        new StructType(),
-        new GenericInternalRow(0),
-        4096);
+    return SplitOpener.open(
+        SplitRequest.whole(
+            conf, new org.apache.hadoop.fs.Path("counted://" + file), Files.size(file), required));
   }
 
   private static long drain(ParquetSplitBatches batches) {

@@ -18,7 +18,6 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,14 +33,14 @@ class TensorParquetFormatTest extends SparkTestBase {
   @AfterEach
   void resetConf() {
     spark.conf().unset("spark.sql.files.maxPartitionBytes");
-    spark.conf().unset(ParquetSplitBatches.READ_AHEAD);
+    spark.conf().unset(SplitOpener.READ_AHEAD);
   }
 
   /** Chunks read whole (0), and read ahead in blocks of 1000 bytes that most pages span. */
   @ParameterizedTest
   @ValueSource(strings = {"0", "4000"})
   void denseFeatureListsAcrossPagesRowGroupsAndSplits(String readAhead) throws IOException {
-    spark.conf().set(ParquetSplitBatches.READ_AHEAD, readAhead);
+    spark.conf().set(SplitOpener.READ_AHEAD, readAhead);
     // values that repeat at first (dictionary pages), then do not (plain pages in the same chunk)
     Dataset<Row> data =
         spark.sql(
@@ -80,7 +79,7 @@ class TensorParquetFormatTest extends SparkTestBase {
   @ParameterizedTest
   @ValueSource(strings = {"0", "4000"})
   void pagesOfFormatV2(String readAhead) throws IOException {
-    spark.conf().set(ParquetSplitBatches.READ_AHEAD, readAhead);
+    spark.conf().set(SplitOpener.READ_AHEAD, readAhead);
     Dataset<Row> data =
         spark.sql(
             "SELECT id * 0.5d AS key, transform(sequence(0, 15), i -> CAST(id - i AS FLOAT))"
@@ -99,7 +98,7 @@ class TensorParquetFormatTest extends SparkTestBase {
   @ParameterizedTest
   @ValueSource(strings = {"0", "40000"})
   void snappyPagesSpanningTheReadersBuffers(String readAhead) throws IOException {
-    spark.conf().set(ParquetSplitBatches.READ_AHEAD, readAhead);
+    spark.conf().set(SplitOpener.READ_AHEAD, readAhead);
     Dataset<Row> data =
         spark.sql(
             "SELECT id, transform(sequence(0, 63), i -> CAST(id * 64 + i AS FLOAT)) AS features"
@@ -124,7 +123,7 @@ class TensorParquetFormatTest extends SparkTestBase {
   @ParameterizedTest
   @ValueSource(strings = {"0", "4000"})
   void aBrokenPageHeaderNamesItsColumnAndFile(String readAhead) throws IOException {
-    spark.conf().set(ParquetSplitBatches.READ_AHEAD, readAhead);
+    spark.conf().set(SplitOpener.READ_AHEAD, readAhead);
     Path path =
         write(
             spark.sql(
@@ -318,15 +317,12 @@ class TensorParquetFormatTest extends SparkTestBase {
     try (Stream<Path> files = Files.list(path)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
         var batches =
-            ParquetSplitBatches.open(
-                spark.sparkContext().hadoopConfiguration(),
-                new org.apache.hadoop.fs.Path(file.toUri()),
-                0,
-                Files.size(file),
-                schema,
-                new StructType(),
-                InternalRow.empty(),
-                4096);
+            SplitOpener.open(
+                SplitRequest.whole(
+                    spark.sparkContext().hadoopConfiguration(),
+                    new org.apache.hadoop.fs.Path(file.toUri()),
+                    Files.size(file),
+                    schema));
         if (batches == null) {
           return false;
         }
