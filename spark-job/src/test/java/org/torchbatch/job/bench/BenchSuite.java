@@ -383,6 +383,8 @@ public final class BenchSuite implements Callable<Integer> {
     String wholeCapped = "job, chunks read whole, storage capped at " + mbps + " a stream";
     String aheadLocal = "job, read ahead, input in the page cache";
     String wholeLocal = "job, chunks read whole, input in the page cache";
+    String sparkCapped = "job, Spark's reader, storage capped at " + mbps + " a stream";
+    String sparkLocal = "job, Spark's reader, input in the page cache";
     System.out.println("Storage:");
     SideBySide.Rounds rounds =
         new SideBySide(warmUp, roundSeconds)
@@ -390,6 +392,8 @@ public final class BenchSuite implements Callable<Integer> {
             .add(wholeCapped, storageRows, inCache(local), () -> job(capped, output, "0"))
             .add(aheadLocal, storageRows, inCache(local), () -> job(local, output, null))
             .add(wholeLocal, storageRows, inCache(local), () -> job(local, output, "0"))
+            .add(sparkCapped, storageRows, inCache(local), () -> sparkReaderJob(capped, output))
+            .add(sparkLocal, storageRows, inCache(local), () -> sparkReaderJob(local, output))
             .add(READ + ", read ahead", storageRows, inCache(local), () -> read(local, null))
             .add(READ + ", chunks read whole", storageRows, inCache(local), () -> read(local, "0"))
             .run(repeats);
@@ -404,8 +408,15 @@ public final class BenchSuite implements Callable<Integer> {
     ratios.put(
         "the same, reading the features alone (no model, no write)",
         perRound(measured, READ + ", read ahead", READ + ", chunks read whole"));
+    ratios.put(
+        "torchbatch-parquet / Spark's reader, storage capped at " + mbps + " a stream",
+        perRound(measured, aheadCapped, sparkCapped));
+    ratios.put(
+        "torchbatch-parquet / Spark's reader, input in the page cache",
+        perRound(measured, aheadLocal, sparkLocal));
     report.ratios(
-        "Reading ahead: the job on capped storage and on cached input (mlp_small, batch 4096)",
+        "Reading ahead, and torchbatch-parquet against Spark's reader: the job on capped storage"
+            + " and on cached input (mlp_small, batch 4096)",
         "Capped storage: local files read through a Hadoop file system that lets each open stream"
             + " read at most "
             + mbps
@@ -418,6 +429,12 @@ public final class BenchSuite implements Callable<Integer> {
   /** The mlp_small job, with spark.torchbatch.parquet.readAhead at {@code readAhead} if set. */
   private void job(String input, String output, String readAhead) {
     withReadAhead(readAhead, () -> mlpJob(input, output));
+  }
+
+  /** The mlp_small job reading its input with Spark's Parquet reader. */
+  private void sparkReaderJob(String input, String output) {
+    Jobs.predict(
+        mlp.toString(), WIDE, input, output, "--batch-size", "4096", "--parquet-reader", "spark");
   }
 
   /** The mlp_small job at batch 4096, as the targets compare it. */

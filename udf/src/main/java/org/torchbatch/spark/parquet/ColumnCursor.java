@@ -1,9 +1,6 @@
 package org.torchbatch.spark.parquet;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import org.apache.arrow.memory.util.MemoryUtil;
-import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DataPage;
@@ -13,7 +10,6 @@ import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
-import org.apache.spark.unsafe.Platform;
 
 /**
  * Reads one column of a row group, page by page, into Spark vectors: a value, or a list of fixed
@@ -27,23 +23,8 @@ final class ColumnCursor {
   private final NativeBuffers buffers;
   private final LevelRuns repetition = new LevelRuns();
   private final LevelRuns definition = new LevelRuns();
-  private final LevelRuns idRuns = new LevelRuns();
+  private final PageValues values;
   private PageReader pages;
-  private byte[] dictionary;
-  private int dictionarySize;
-  private int[] dictionaryOffsets;
-
-  // the current page: its buffer, and its bytes as Platform addresses them (base null: off-heap)
-  private ByteBuffer page;
-  private Object base;
-  private long address;
-  private int length;
-  private byte[] bytes; // the page as an array, for strings and binary
-  private int valueBase;
-  private boolean dictionaryEncoded;
-  private int[] ids;
-  private int valuePos;
-  private int byteOffset;
   private int levels;
   private int levelPos;
   private boolean dense;
@@ -54,37 +35,15 @@ final class ColumnCursor {
   ColumnCursor(ColumnLayout layout, NativeBuffers buffers) {
     this.layout = layout;
     this.buffers = buffers;
+    this.values = new PageValues(layout.type(), buffers);
   }
 
   /** Starts on this column's chunk in the next row group. */
   void start(PageReader pages) throws IOException {
     this.pages = pages;
-    DictionaryPage dictionaryPage = pages.readDictionaryPage();
-    dictionary = null;
-    dictionarySize = 0;
-    if (dictionaryPage != null) {
-      ByteBuffer buffer = dictionaryPage.getBytes().toByteBuffer();
-      dictionary = bytesOf(buffer);
-      dictionarySize = dictionaryPage.getDictionarySize();
-      buffers.releasePage(buffer);
-    }
-    if (dictionary != null && !layout.type().fixedWidth()) {
-      dictionaryOffsets = new int[dictionarySize];
-      for (int id = 0, offset = 0; id < dictionarySize; id++) {
-        dictionaryOffsets[id] = offset;
-        offset +=
-            4
-                + lengthAt(
-                    dictionary,
-                    Platform.BYTE_ARRAY_OFFSET,
-                    dictionary.length,
-                    offset,
-                    "a dictionary value");
-      }
-    } else if (dictionary != null && dictionary.length < dictionarySize * layout.type().bytes) {
-      throw new ParquetDecodingException(
-          "dictionary page shorter than its " + dictionarySize + " values");
-    }
+    DictionaryPage dictionary = pages.readDictionaryPage();
+    values.dictionary(
+        dictionary == null ? null : ColumnDictionary.read(dictionary, layout.type(), buffers));
     levels = 0;
     levelPos = 0;
   }
@@ -105,11 +64,11 @@ final class ColumnCursor {
       }
       int k = Math.min(rows - row, levels - levelPos);
       if (dense) {
-        putValues(vector, row, k);
+        values.put(vector, row, k);
       } else {
         for (int j = 0; j < k; j++) {
           if (defLevels[levelPos + j] == layout.maxDefinition()) {
-            putValues(vector, row + j, 1);
+            values.put(vector, row + j, 1);
           } else {
             vector.putNull(row + j);
           }
@@ -160,7 +119,7 @@ final class ColumnCursor {
             row++;
           }
         }
-        putValues(child, elements, end - from);
+        values.put(child, elements, end - from);
         elements += end - from;
       } else {
         int p = from;
@@ -187,7 +146,7 @@ final class ColumnCursor {
           if (d > layout.listDefinition()) {
             child.reserve(elements + 1);
             if (d == layout.maxDefinition()) {
-              putValues(child, elements, 1);
+              values.put(child, elements, 1);
             } else {
               child.putNull(elements);
             }
@@ -208,97 +167,23 @@ final class ColumnCursor {
     return dense ? repetition.value(0) : repLevels[0];
   }
 
-  private void putValues(WritableColumnVector vector, int row, int count) {
-    ValueType type = layout.type();
-    if (!type.fixedWidth()) {
-      for (int j = 0; j < count; j++) {
-        putBytes(vector, row + j, valuePos + j);
-      }
-    } else if (!dictionaryEncoded) {
-      long offset = valueBase + (long) valuePos * type.bytes;
-      if (offset + (long) count * type.bytes > length) {
-        throw new ParquetDecodingException(
-            "page holds fewer values than its levels say (" + (valuePos + count) + " needed)");
-      }
-      type.copy(vector, row, count, base, address + offset);
-    } else {
-      for (int j = 0; j < count; j++) {
-        type.put(vector, row + j, 1, dictionary, dictionaryId(valuePos + j) * type.bytes);
-      }
-    }
-    valuePos += count;
-  }
-
-  /** One string or byte array: length-prefixed in the page, or found through the dictionary. */
-  private void putBytes(WritableColumnVector vector, int row, int value) {
-    if (dictionaryEncoded) {
-      int id = dictionaryId(value);
-      vector.putByteArray(row, dictionary, dictionaryOffsets[id] + 4, dictionaryLength(id));
-      return;
-    }
-    int size = lengthAt(bytes, Platform.BYTE_ARRAY_OFFSET, bytes.length, byteOffset, "a value");
-    vector.putByteArray(row, bytes, byteOffset + 4, size);
-    byteOffset += 4 + size;
-  }
-
-  private int dictionaryId(int value) {
-    int id = ids[value];
-    if (id < 0 || id >= dictionarySize) {
-      throw new ParquetDecodingException(
-          "dictionary id " + id + " outside a dictionary of " + dictionarySize);
-    }
-    return id;
-  }
-
-  private int dictionaryLength(int id) {
-    return intAt(dictionary, Platform.BYTE_ARRAY_OFFSET, dictionaryOffsets[id]);
-  }
-
-  private static int intAt(Object base, long address, int offset) {
-    return (Platform.getByte(base, address + offset) & 0xFF)
-        | (Platform.getByte(base, address + offset + 1) & 0xFF) << 8
-        | (Platform.getByte(base, address + offset + 2) & 0xFF) << 16
-        | (Platform.getByte(base, address + offset + 3) & 0xFF) << 24;
-  }
-
-  /**
-   * The length prefix of {@code what} at {@code offset} of {@code size} bytes at {@code address},
-   * checked against the bytes that follow.
-   */
-  private static int lengthAt(Object base, long address, int size, int offset, String what) {
-    if (offset < 0 || offset + 4 > size) {
-      throw new ParquetDecodingException(what + " missing: its page ends first");
-    }
-    int length = intAt(base, address, offset);
-    if (length < 0 || offset + 4 + length > size) {
-      throw new ParquetDecodingException(what + " of " + length + " bytes runs past its page");
-    }
-    return length;
-  }
-
   private boolean nextPage() {
-    if (page != null
-        && levelPos == levels
-        && !dictionaryEncoded
-        && byteOffset != length
-        && !layout.type().fixedWidth()) {
-      throw new ParquetDecodingException(
-          "page holds " + (length - byteOffset) + " bytes past the values its levels say");
-    }
-    releasePage();
+    values.finish();
+    values.release();
     DataPage next = pages.readPage();
     if (next == null) {
       return false;
     }
     levels = next.getValueCount();
     Encoding encoding;
+    int valueBase;
     try {
       if (next instanceof DataPageV1 v1) {
         if (!levelsReadable(v1.getRlEncoding(), layout.maxRepetition())
             || !levelsReadable(v1.getDlEncoding(), layout.maxDefinition())) {
           throw new ParquetDecodingException("levels encoded as BIT_PACKED are not read here");
         }
-        setPage(v1.getBytes());
+        values.load(v1.getBytes());
         int pos = decodeLevels(repetition, layout.maxRepetition(), 0);
         valueBase = decodeLevels(definition, layout.maxDefinition(), pos);
         encoding = v1.getValueEncoding();
@@ -306,7 +191,7 @@ final class ColumnCursor {
         DataPageV2 v2 = (DataPageV2) next;
         decodeLevels(repetition, layout.maxRepetition(), v2.getRepetitionLevels().toByteArray());
         decodeLevels(definition, layout.maxDefinition(), v2.getDefinitionLevels().toByteArray());
-        setPage(v2.getData());
+        values.load(v2.getData());
         valueBase = 0;
         encoding = v2.getDataEncoding();
       }
@@ -314,72 +199,14 @@ final class ColumnCursor {
       throw new ParquetDecodingException("cannot read a page: " + e.getMessage(), e);
     }
     levelPos = 0;
-    valuePos = 0;
-    byteOffset = valueBase;
     run = 0;
     dense = layout.maxDefinition() == 0 || definition.single() == layout.maxDefinition();
     if (!dense) {
       defLevels = definition.expand(defLevels);
       repLevels = layout.maxRepetition() > 0 ? repetition.expand(repLevels) : null;
     }
-    dictionaryEncoded = encoding.usesDictionary();
-    if (dictionaryEncoded) {
-      if (dictionary == null) {
-        throw new ParquetDecodingException("a dictionary-encoded page without a dictionary");
-      }
-      int present = dense ? levels : definition.countOf(layout.maxDefinition());
-      if (present > 0) {
-        if (valueBase >= length) {
-          throw new ParquetDecodingException("a dictionary-encoded page with no ids");
-        }
-        int bitWidth = Platform.getByte(base, address + valueBase);
-        idRuns.decode(base, address, valueBase + 1, length, bitWidth, present);
-        ids = idRuns.expand(ids);
-      }
-    } else if (encoding != Encoding.PLAIN) {
-      throw new ParquetDecodingException("values encoded as " + encoding + " are not read here");
-    } else if (layout.type().fixedWidth()) {
-      checkFixedWidthValues();
-    }
+    values.start(valueBase, encoding, dense ? levels : definition.countOf(layout.maxDefinition()));
     return true;
-  }
-
-  /** A plain page of fixed-width values holds exactly as many as its levels say are present. */
-  private void checkFixedWidthValues() {
-    long present = dense ? levels : definition.countOf(layout.maxDefinition());
-    long expected = present * layout.type().bytes;
-    if (expected != length - valueBase) {
-      throw new ParquetDecodingException(
-          "page holds "
-              + (length - valueBase)
-              + " bytes of values where its levels say "
-              + present
-              + " values of "
-              + layout.type().bytes
-              + " bytes");
-    }
-  }
-
-  /** Reads the next page where it lies; strings and binary need it as an array. */
-  private void setPage(BytesInput input) throws IOException {
-    page = input.toByteBuffer();
-    length = page.remaining();
-    if (page.isDirect() && layout.type().fixedWidth()) {
-      base = null;
-      address = MemoryUtil.getByteBufferAddress(page) + page.position();
-      return;
-    }
-    bytes = bytesOf(page);
-    base = bytes;
-    address = Platform.BYTE_ARRAY_OFFSET;
-  }
-
-  /** Gives the page's buffer back to the reader (if it lent it) once its values are copied. */
-  private void releasePage() {
-    if (page != null) {
-      buffers.releasePage(page);
-      page = null;
-    }
   }
 
   /**
@@ -398,19 +225,7 @@ final class ColumnCursor {
 
   /** Lets go of the row group's last page, before the reader takes its buffers back. */
   void endRowGroup() {
-    releasePage();
-  }
-
-  /** A page's bytes as an array: the decompressed array itself when it is one, else a copy. */
-  private static byte[] bytesOf(ByteBuffer buffer) {
-    if (buffer.hasArray()
-        && buffer.arrayOffset() + buffer.position() == 0
-        && buffer.remaining() == buffer.array().length) {
-      return buffer.array();
-    }
-    byte[] copy = new byte[buffer.remaining()];
-    buffer.duplicate().get(copy);
-    return copy;
+    values.release();
   }
 
   private static boolean levelsReadable(Encoding encoding, int maxLevel) {
@@ -422,7 +237,9 @@ final class ColumnCursor {
     if (maxLevel == 0) {
       return pos;
     }
-    int size = lengthAt(base, address, length, pos, "levels");
+    Object base = values.base();
+    long address = values.address();
+    int size = PageBytes.lengthAt(base, address, values.length(), pos, "levels");
     runs.decode(
         base, address, pos + 4, pos + 4 + size, BytesUtils.getWidthFromMaxInt(maxLevel), levels);
     return pos + 4 + size;
