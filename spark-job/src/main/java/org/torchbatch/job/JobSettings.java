@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.Set;
 import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.spark.ModelConfig;
+import org.torchbatch.spark.parquet.TensorParquetFormat;
 
 /**
  * The predict job's options, resolved with a fixed precedence: command line, then the config file
@@ -48,10 +49,12 @@ public final class JobSettings {
           "outputs",
           "keep",
           "input",
+          "where",
           "input-format",
           "parquet-reader",
           "parquet-writer",
           "output",
+          "output-table",
           "output-format",
           "mode",
           "partition-by",
@@ -143,6 +146,22 @@ public final class JobSettings {
     }
   }
 
+  /**
+   * The Spark source that reads or writes {@code format}: torchbatch's Parquet source where the
+   * {@code option} ({@code parquet-reader} or {@code parquet-writer}) asks.
+   */
+  String source(String format, String option) {
+    String choice = require(option);
+    if (!choice.equals("torchbatch") && !choice.equals("spark")) {
+      throw new JobException(
+          ExitCodes.USAGE, "--" + option + " is torchbatch or spark, not " + choice);
+    }
+    // by class name: a short name needs the jar's service file, which repackaging may drop
+    return format.equals("parquet") && choice.equals("torchbatch")
+        ? TensorParquetFormat.class.getName()
+        : format;
+  }
+
   WriteMode mode() {
     return WriteMode.parse(require("mode"));
   }
@@ -151,7 +170,8 @@ public final class JobSettings {
   enum WriteMode {
     ERROR_IF_EXISTS,
     OVERWRITE,
-    APPEND;
+    APPEND,
+    OVERWRITE_PARTITIONS;
 
     static WriteMode parse(String text) {
       try {
@@ -159,7 +179,9 @@ public final class JobSettings {
       } catch (IllegalArgumentException e) {
         throw new JobException(
             ExitCodes.USAGE,
-            "--mode must be error-if-exists, overwrite or append, got '" + text + "'");
+            "--mode must be error-if-exists, overwrite, append or overwrite-partitions, got '"
+                + text
+                + "'");
       }
     }
   }

@@ -65,6 +65,12 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--input", description = "path, glob or table name")
   String input;
 
+  @Option(
+      names = "--where",
+      description =
+          "rows of the input to score, a SQL condition (e.g. dt = '2026-12-05'), pushed down")
+  String where;
+
   @Option(names = "--input-format", description = "parquet (default), orc, json, csv")
   String inputFormat;
 
@@ -85,12 +91,21 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--output", description = "output path")
   String output;
 
+  @Option(
+      names = "--output-table",
+      description =
+          "output table of Spark's catalog (db.table, catalog.db.table), instead of --output:"
+              + " created when missing, committed atomically by its format")
+  String outputTable;
+
   @Option(names = "--output-format", description = "parquet (default), orc, json, csv")
   String outputFormat;
 
   @Option(
       names = "--mode",
-      description = "error-if-exists (default), overwrite (atomic replace), append")
+      description =
+          "error-if-exists (default), overwrite (atomic replace), append, overwrite-partitions"
+              + " (tables: replaces only the partitions the run writes)")
   String mode;
 
   @Option(names = "--partition-by", description = "output partition columns, comma-separated")
@@ -199,10 +214,12 @@ public final class PredictCommand implements Callable<Integer> {
     put(values, "outputs", outputs);
     put(values, "keep", keep);
     put(values, "input", input);
+    put(values, "where", where);
     put(values, "input-format", inputFormat);
     put(values, "parquet-reader", parquetReader);
     put(values, "parquet-writer", parquetWriter);
     put(values, "output", output);
+    put(values, "output-table", outputTable);
     put(values, "output-format", outputFormat);
     put(values, "mode", mode);
     put(values, "partition-by", partitionBy);

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -17,7 +16,6 @@ import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.spark.ModelConfig;
 import org.torchbatch.spark.ModelInspector;
 import org.torchbatch.spark.OnError;
-import org.torchbatch.spark.parquet.TensorParquetFormat;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -64,33 +62,36 @@ final class PredictJob {
             () -> ModelInspector.checkArchive(model, spark.sparkContext().hadoopConfiguration()));
     String sha256 = ModelInspector.sha256(model, spark.sparkContext().hadoopConfiguration());
     summary.model(model.path(), sha256);
-    Dataset<Row> input = readInput();
+    Dataset<Row> inputRows = readInput();
     List<org.apache.hadoop.fs.Path> inputs =
-        InputPaths.of(spark, settings.require("input"), isTable(settings.require("input")), input);
+        InputPaths.of(
+            spark, settings.require("input"), isTable(settings.require("input")), inputRows);
     org.apache.hadoop.fs.Path warehouse =
         new org.apache.hadoop.fs.Path(spark.conf().get("spark.sql.warehouse.dir"));
-    OutputTarget target = target(settings.require("output"));
-    target.prepare(inputs, warehouse, !dryRun);
+    JobOutput output = output();
+    String input = settings.require("input");
+    output.prepare(inputs, isTable(input) ? input : null, warehouse, !dryRun);
     OutputTarget errorsTarget = null;
     if (model.onError() == OnError.QUARANTINE) {
       quarantine = new QuarantinedRows(spark, settings.get("max-errors"));
       errorsTarget = target(settings.require("errors"));
       List<org.apache.hadoop.fs.Path> readOrWritten = new ArrayList<>(inputs);
-      readOrWritten.add(new org.apache.hadoop.fs.Path(settings.require("output")));
+      if (settings.get("output") != null) {
+        readOrWritten.add(new org.apache.hadoop.fs.Path(settings.get("output")));
+      }
       errorsTarget.prepare(readOrWritten, warehouse, !dryRun);
     }
     List<String> shapes =
         JobErrors.analyse(
             () ->
                 RowShapes.resolve(
-                    input,
+                    inputRows,
                     settings.list("arg"),
                     settings.list("shape"),
                     archive,
                     settings.require("method")));
     spark.conf().set(ModelConfig.PREFIX + MODEL + ".shapes", String.join(";", shapes));
-    Dataset<Row> result = predictions(input, sha256);
-    DataFrameWriter<Row> writer = writer(result);
+    Dataset<Row> result = predictions(inputRows, sha256);
     summary.phase("validate", begin);
     if (dryRun) {
       long sample = System.nanoTime();
@@ -101,7 +102,7 @@ final class PredictJob {
     }
     long write = System.nanoTime();
     try (RunMetrics metrics = RunMetrics.listen(spark)) {
-      JobErrors.runOrFail(() -> writer.save(target.writePath()));
+      output.write(result);
       summary.phase("predict-and-write", write);
       long errors = quarantine == null ? 0 : quarantine.count();
       summary.rows(
@@ -110,19 +111,19 @@ final class PredictJob {
         writeErrors(errorsTarget, metrics.rowsIn());
       }
     } catch (RuntimeException e) {
-      target.abort();
+      output.abort();
       if (errorsTarget != null) {
         errorsTarget.abort();
       }
       throw e;
     }
     long commit = System.nanoTime();
-    target.commit();
+    output.commit();
     if (errorsTarget != null) {
       errorsTarget.commit();
     }
     summary.phase("commit", commit);
-    summary.output(settings.require("output"), target.filesAndBytes());
+    output.describe(summary);
     summary.finish(begin);
     return summary;
   }
@@ -150,10 +151,17 @@ final class PredictJob {
     }
   }
 
+  /** The input, filtered by {@code --where} (which Spark pushes down to the source). */
   private Dataset<Row> readInput() {
+    Dataset<Row> rows = readAll();
+    String where = settings.get("where");
+    return where == null || where.isBlank() ? rows : JobErrors.analyse(() -> rows.where(where));
+  }
+
+  private Dataset<Row> readAll() {
     String input = settings.require("input");
     String format = settings.require("input-format");
-    String source = sourceOf(format, "parquet-reader");
+    String source = settings.source(format, "parquet-reader");
     if (isTable(input)) {
       return spark.table(input);
     }
@@ -174,25 +182,12 @@ final class PredictJob {
     }
   }
 
-  /** The source for {@code format}: torchbatch's Parquet source where {@code option} asks. */
-  private String sourceOf(String format, String option) {
-    String choice = settings.require(option);
-    if (!choice.equals("torchbatch") && !choice.equals("spark")) {
-      throw new JobException(
-          ExitCodes.USAGE, "--" + option + " is torchbatch or spark, not " + choice);
-    }
-    // by class name: a short name needs the jar's service file, which repackaging may drop
-    return format.equals("parquet") && choice.equals("torchbatch")
-        ? TensorParquetFormat.class.getName()
-        : format;
-  }
-
   private boolean isTable(String input) {
     return isTableName(input) && spark.catalog().tableExists(input);
   }
 
   private static boolean isTableName(String input) {
-    return input.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+    return input.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*){0,2}");
   }
 
   private boolean pathExists(String input) {
@@ -206,7 +201,18 @@ final class PredictJob {
     }
   }
 
-  /** The kept columns and the prediction columns, analysed (so the model is checked) now. */
+  /** {@code --output} or {@code --output-table}: exactly one. */
+  private JobOutput output() {
+    boolean path = settings.get("output") != null;
+    boolean table = settings.get("output-table") != null;
+    if (path == table) {
+      throw new JobException(
+          ExitCodes.USAGE,
+          "Give one of --output (a path) and --output-table (a table of Spark's catalog)");
+    }
+    return table ? new TableOutput(spark, settings) : new PathOutput(spark, settings);
+  }
+
   private OutputTarget target(String path) {
     return new OutputTarget(path, settings.mode(), spark.sparkContext().hadoopConfiguration());
   }
@@ -288,28 +294,5 @@ final class PredictJob {
       columns.add(RESULT + " AS `" + (names.isEmpty() ? "prediction" : names.get(0)) + "`");
     }
     return predicted.selectExpr(columns.toArray(new String[0]));
-  }
-
-  private DataFrameWriter<Row> writer(Dataset<Row> result) {
-    String format = settings.require("output-format");
-    DataFrameWriter<Row> writer = result.write().format(sourceOf(format, "parquet-writer"));
-    writer =
-        settings.mode() == JobSettings.WriteMode.APPEND
-            ? writer.mode("append")
-            : writer.mode("errorifexists");
-    if (format.equals("csv")) {
-      writer = writer.option("header", "true");
-    }
-    if (format.equals("parquet")) {
-      List<String> keep = settings.list("keep");
-      List<String> predictions =
-          Arrays.stream(result.columns()).filter(c -> !keep.contains(c)).toList();
-      writer =
-          writer.options(
-              PlainFloatColumns.options(
-                  result.schema(), predictions, spark.sparkContext().hadoopConfiguration()));
-    }
-    List<String> partitionBy = settings.list("partition-by");
-    return partitionBy.isEmpty() ? writer : writer.partitionBy(partitionBy.toArray(new String[0]));
   }
 }

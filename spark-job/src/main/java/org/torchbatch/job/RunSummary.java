@@ -56,6 +56,11 @@ final class RunSummary {
     root.put("outputBytes", filesAndBytes[1]);
   }
 
+  /** A table output: its name (its files are the table format's). */
+  void outputTable(String table) {
+    root.put("outputTable", table);
+  }
+
   /** Total seconds, and rows/s over the phase that reads, predicts and writes. */
   void finish(long beginNanos) {
     root.put("seconds", (System.nanoTime() - beginNanos) / 1e9);

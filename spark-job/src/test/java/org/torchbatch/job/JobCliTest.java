@@ -27,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.torchbatch.runtime.archive.ArchiveDigest;
 import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.runtime.testing.Fixtures;
-import org.torchbatch.spark.TorchbatchExtensions;
 import picocli.CommandLine;
 
 /** The command line end to end on local[2]: options, exit codes, formats, modes, summary. */
@@ -43,15 +42,7 @@ class JobCliTest {
 
   @BeforeAll
   static void data() {
-    spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.sql.extensions", TorchbatchExtensions.class.getName())
-            .getOrCreate();
+    spark = LocalSessions.builder().getOrCreate();
     input = dir.resolve("input").toString();
     spark
         .sql(

@@ -1,6 +1,7 @@
 package org.torchbatch.spark.parquet;
 
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -44,7 +45,7 @@ final class ChunkReadAhead implements Closeable {
   private final long[][] blocks;
   private final int blockSize;
   private final BlockingQueue<Long> free;
-  // one slot more than blocks, so the helper always has room to report a failure
+  // one slot more than blocks, so the helper always has room to report a failure or the end
   private final BlockingQueue<Block> filled;
   private final AtomicInteger holders = new AtomicInteger(2);
   private final AtomicBoolean started = new AtomicBoolean();
@@ -108,6 +109,14 @@ final class ChunkReadAhead implements Closeable {
           left -= length;
         }
       }
+      // a damaged page header or size can ask for bytes past the last chunk: that fails, not waits
+      filled.offer(
+          new Block(
+              0,
+              0,
+              new EOFException(
+                  "the pages ask for bytes past the end of the column's chunks (a damaged page"
+                      + " header or size)")));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       if (!closed) {

@@ -69,6 +69,19 @@ class ChunkReadAheadTest {
 
   @Test
   @org.junit.jupiter.api.Timeout(30)
+  void readingPastTheLastChunkFailsInsteadOfWaiting() throws IOException {
+    try (NativeBuffers buffers = new NativeBuffers();
+        var ahead =
+            new ChunkReadAhead(file(), "/data/f.parquet", new long[][] {{10, 3000}}, 4000)) {
+      ahead.next(3000, buffers);
+      assertThatThrownBy(() -> ahead.stream(100).readAllBytes())
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("past the end of the column's chunks");
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(30)
   void anErrorInTheHelperReachesTheTaskInsteadOfAWaitForever() throws IOException {
     InputFile failing =
         new InputFile() {

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.parquet.filter2.predicate.FilterApi;
+import org.apache.parquet.filter2.predicate.FilterPredicate;
+import org.apache.parquet.schema.MessageType;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.FileSourceScanExec;
@@ -63,18 +65,10 @@ class FiltersAndNamesTest extends SparkTestBase {
   /** A row group's dictionary proves a value absent where its statistics cannot. */
   @Test
   void aDictionaryRulesOutARowGroupItsStatisticsAdmit() throws IOException {
-    Path path = sortedIds();
-    Path file = onlyFile(path);
     var request =
-        new SplitRequest(
-            spark.sparkContext().hadoopConfiguration(),
-            new org.apache.hadoop.fs.Path(file.toUri()),
-            0,
-            Files.size(file),
+        request(
+            sortedIds(),
             new StructType().add("id", DataTypes.LongType),
-            new StructType(),
-            org.apache.spark.sql.catalyst.InternalRow.empty(),
-            4096,
             false,
             // every row group's k ranges over k0..k9 ("k35" lies within), none holds "k35"
             schema ->
@@ -166,22 +160,31 @@ class FiltersAndNamesTest extends SparkTestBase {
     }
   }
 
-  private static boolean opens(Path path, StructType asked, boolean caseSensitive)
+  /** The whole of the only file under {@code path}, its columns {@code asked}. */
+  private static SplitRequest request(
+      Path path,
+      StructType asked,
+      boolean caseSensitive,
+      java.util.function.Function<MessageType, FilterPredicate> filter)
       throws IOException {
     Path file = onlyFile(path);
-    var request =
-        new SplitRequest(
-            spark.sparkContext().hadoopConfiguration(),
-            new org.apache.hadoop.fs.Path(file.toUri()),
-            0,
-            Files.size(file),
-            asked,
-            new StructType(),
-            org.apache.spark.sql.catalyst.InternalRow.empty(),
-            4096,
-            caseSensitive,
-            schema -> null);
-    try (ParquetSplitBatches batches = SplitOpener.open(request)) {
+    return new SplitRequest(
+        spark.sparkContext().hadoopConfiguration(),
+        new org.apache.hadoop.fs.Path(file.toUri()),
+        0,
+        Files.size(file),
+        asked,
+        new StructType(),
+        org.apache.spark.sql.catalyst.InternalRow.empty(),
+        4096,
+        caseSensitive,
+        filter);
+  }
+
+  private static boolean opens(Path path, StructType asked, boolean caseSensitive)
+      throws IOException {
+    try (ParquetSplitBatches batches =
+        SplitOpener.open(request(path, asked, caseSensitive, schema -> null))) {
       return batches != null;
     }
   }
