@@ -60,26 +60,24 @@ final class TableOutput implements JobOutput {
 
   @Override
   public void write(Dataset<Row> result) {
-    DataFrameWriterV2<Row> writer = result.writeTo(table);
+    boolean exists = exists();
+    if (exists && settings.mode() == WriteMode.ERROR_IF_EXISTS) {
+      throw new JobException(
+          ExitCodes.OUTPUT_EXISTS, "Table " + table + " appeared while the job ran");
+    }
+    // an existing table of the session catalog (Parquet, ORC: Spark's V2 writer refuses its file
+    // tables) is written with insertInto, by column name in the table's order
+    Dataset<Row> ordered = exists && inSessionCatalog() ? inTableOrder(result) : null;
     JobErrors.runOrFail(
         () -> {
           try {
-            if (!exists()) {
-              create(writer);
-            } else if (inSessionCatalog()) {
-              insertInto(result);
+            if (!exists) {
+              create(result.writeTo(table));
+            } else if (ordered != null) {
+              insertInto(ordered);
             } else {
-              switch (settings.mode()) {
-                case APPEND -> writer.append();
-                case OVERWRITE -> writer.overwrite(functions.lit(true));
-                case OVERWRITE_PARTITIONS -> writer.overwritePartitions();
-                case ERROR_IF_EXISTS ->
-                    throw new JobException(
-                        ExitCodes.OUTPUT_EXISTS, "Table " + table + " appeared while the job ran");
-              }
+              replace(result.writeTo(table));
             }
-          } catch (JobException e) {
-            throw e;
           } catch (Exception e) {
             throw new IllegalStateException(
                 "Cannot write table " + table + ": " + e.getMessage(), e);
@@ -87,22 +85,28 @@ final class TableOutput implements JobOutput {
         });
   }
 
-  /**
-   * An existing table of the session catalog (Parquet, ORC, Delta: Spark's V2 writer refuses its
-   * file tables), written by column name in the table's order.
-   */
-  private void insertInto(Dataset<Row> result) {
+  /** Appends to, overwrites, or overwrites the written partitions of a table of a V2 catalog. */
+  private void replace(DataFrameWriterV2<Row> writer) throws Exception {
+    switch (settings.mode()) {
+      case APPEND -> writer.append();
+      case OVERWRITE -> writer.overwrite(functions.lit(true));
+      case OVERWRITE_PARTITIONS -> writer.overwritePartitions();
+      case ERROR_IF_EXISTS -> throw new IllegalStateException("checked before the write");
+    }
+  }
+
+  private Dataset<Row> inTableOrder(Dataset<Row> result) {
     Column[] columns =
         Arrays.stream(spark.table(table).columns())
             .map(c -> functions.col("`" + c.replace("`", "``") + "`"))
             .toArray(Column[]::new);
-    DataFrameWriter<Row> writer = JobErrors.analyse(() -> result.select(columns)).write();
+    return JobErrors.analyse(() -> result.select(columns));
+  }
+
+  private void insertInto(Dataset<Row> ordered) {
     WriteMode mode = settings.mode();
-    if (mode == WriteMode.ERROR_IF_EXISTS) {
-      throw new JobException(
-          ExitCodes.OUTPUT_EXISTS, "Table " + table + " appeared while the job ran");
-    }
-    writer.mode(mode == WriteMode.APPEND ? "append" : "overwrite");
+    DataFrameWriter<Row> writer =
+        ordered.write().mode(mode == WriteMode.APPEND ? "append" : "overwrite");
     // insertInto takes the overwrite mode from the session only (not from the writer's options):
     // set for this write, then put back
     String before = spark.conf().get(OVERWRITE_MODE, null);
