@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.AnalysisException;
 import org.torchbatch.runtime.TorchbatchException;
 import org.torchbatch.runtime.cli.ExitCodes;
+import org.torchbatch.runtime.engine.ModelExecutionException;
 import org.torchbatch.spark.ModelConfig;
 
 /** The job's failures as exit codes and messages in the job's own terms. */
@@ -35,6 +36,20 @@ final class JobErrors {
       }
       throw e;
     }
+  }
+
+  /** The exit code of a run that threw {@code error} (see {@link ExitCodes}). */
+  static int exitCode(Throwable error) {
+    if (error instanceof JobException job) {
+      return job.exitCode();
+    }
+    if (error instanceof ModelExecutionException) {
+      return ExitCodes.FAILED;
+    }
+    if (error instanceof TorchbatchException || error instanceof AnalysisException) {
+      return ExitCodes.USAGE;
+    }
+    return ExitCodes.FAILED;
   }
 
   /** The work: any failure is exit code 1. */

@@ -184,20 +184,31 @@ public final class PredictCommand implements Callable<Integer> {
       description = "check archive, columns, types and one tiny sample batch; write nothing")
   boolean dryRun;
 
-  @Option(names = "--summary", description = "write a JSON summary of the run to FILE")
-  Path summaryFile;
+  @Option(
+      names = "--summary",
+      description =
+          "write a JSON summary of the run to FILE, any Hadoop path; also when the run fails, with"
+              + " its exit code and message")
+  String summaryFile;
 
   @Override
   public Integer call() {
     SparkSession spark = Sessions.get(master);
     Map<String, String> conf = CollectionConverters.asJava(spark.conf().getAll());
-    JobSettings settings = JobSettings.resolve(commandLine(), config, conf);
-    RunSummary summary;
+    RunSummary summary = new RunSummary();
     try (ProgressReporter progress = ProgressReporter.start(spark)) {
-      summary = new PredictJob(spark, settings).run(dryRun);
+      JobSettings settings = JobSettings.resolve(commandLine(), config, conf);
+      new PredictJob(spark, settings, summary).run(dryRun);
+    } catch (RuntimeException e) {
+      if (summaryFile != null) {
+        summary.ended(JobErrors.exitCode(e), JobErrors.rootMessage(e));
+        summary.write(summaryFile, spark.sparkContext().hadoopConfiguration());
+      }
+      throw e;
     }
+    summary.ended(ExitCodes.OK, null);
     if (summaryFile != null) {
-      summary.write(summaryFile);
+      summary.write(summaryFile, spark.sparkContext().hadoopConfiguration());
     }
     spec.commandLine().getOut().println(summary.json().toPrettyString());
     spec.commandLine().getOut().flush();

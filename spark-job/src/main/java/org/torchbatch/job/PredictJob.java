@@ -32,25 +32,27 @@ final class PredictJob {
 
   private final SparkSession spark;
   private final JobSettings settings;
-  private final RunSummary summary = new RunSummary();
+  private final RunSummary summary;
   private QuarantinedRows quarantine;
   // session settings this run made, taken back at its end (the session may outlive the job)
   private final List<String> setForThisRun = new ArrayList<>();
 
-  PredictJob(SparkSession spark, JobSettings settings) {
+  /** A job that records what it did in {@code summary}, also when it fails. */
+  PredictJob(SparkSession spark, JobSettings settings, RunSummary summary) {
     this.spark = spark;
     this.settings = settings;
+    this.summary = summary;
   }
 
-  RunSummary run(boolean dryRun) {
+  void run(boolean dryRun) {
     try {
-      return runOnce(dryRun);
+      runOnce(dryRun);
     } finally {
       setForThisRun.forEach(key -> spark.conf().unset(key));
     }
   }
 
-  private RunSummary runOnce(boolean dryRun) {
+  private void runOnce(boolean dryRun) {
     long begin = System.nanoTime();
     declareModel();
     // the archive first: an unusable model must fail before reading the input starts any task
@@ -98,7 +100,7 @@ final class PredictJob {
       List<Row> rows = JobErrors.runOrFail(() -> result.limit(2).collectAsList());
       summary.phase("sample", sample);
       summary.dryRun(rows.size());
-      return summary;
+      return;
     }
     long write = System.nanoTime();
     try (RunMetrics metrics = RunMetrics.listen(spark)) {
@@ -125,7 +127,6 @@ final class PredictJob {
     summary.phase("commit", commit);
     output.describe(summary);
     summary.finish(begin);
-    return summary;
   }
 
   private void declareModel() {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.package$;
 import org.torchbatch.runtime.cli.VersionProvider;
 
@@ -72,10 +74,25 @@ final class RunSummary {
     return root;
   }
 
-  void write(Path file) {
+  /**
+   * How the run ended: its exit code and, when it failed, why. In cluster mode spark-submit reports
+   * only success or failure, so a scheduler reads these from the summary.
+   */
+  void ended(int exitCode, String message) {
+    root.put("exitCode", exitCode);
+    if (message != null) {
+      root.put("message", message);
+    }
+  }
+
+  /** Writes the summary to {@code file}, any Hadoop path (a shared filesystem in cluster mode). */
+  void write(String file, Configuration hadoopConf) {
     try {
-      Files.writeString(file, mapper.writeValueAsString(root) + "\n");
-    } catch (IOException e) {
+      Path path = new Path(file);
+      try (OutputStream out = path.getFileSystem(hadoopConf).create(path, true)) {
+        out.write((mapper.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (IOException | IllegalArgumentException e) {
       throw new JobException(1, "Cannot write the summary to " + file + ": " + e.getMessage(), e);
     }
   }

@@ -1,13 +1,10 @@
 package org.torchbatch.job;
 
-import org.apache.spark.sql.AnalysisException;
-import org.torchbatch.runtime.TorchbatchException;
 import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.runtime.cli.InspectCommand;
 import org.torchbatch.runtime.cli.RunCommand;
 import org.torchbatch.runtime.cli.VerifyCommand;
 import org.torchbatch.runtime.cli.VersionProvider;
-import org.torchbatch.runtime.engine.ModelExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,24 +35,11 @@ public final class TorchbatchJob {
   static int execute(CommandLine commandLine, String... args) {
     commandLine.setExecutionExceptionHandler(
         (error, line, parsed) -> {
-          int code = exitCode(error);
+          int code = JobErrors.exitCode(error);
           line.getErr().println("torchbatch: " + JobErrors.rootMessage(error));
           line.getErr().flush();
           return code;
         });
     return commandLine.execute(args);
-  }
-
-  private static int exitCode(Exception error) {
-    if (error instanceof JobException job) {
-      return job.exitCode();
-    }
-    if (error instanceof ModelExecutionException) {
-      return ExitCodes.FAILED;
-    }
-    if (error instanceof TorchbatchException || error instanceof AnalysisException) {
-      return ExitCodes.USAGE;
-    }
-    return ExitCodes.FAILED;
   }
 }

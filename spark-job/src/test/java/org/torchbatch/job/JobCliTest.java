@@ -86,6 +86,26 @@ class JobCliTest {
     return spark.read().parquet(path).orderBy("id").collectAsList();
   }
 
+  /** In cluster mode spark-submit says only "failed": the summary says why, and with what code. */
+  @Test
+  void aFailedRunsSummaryCarriesItsExitCodeAndMessage() throws Exception {
+    Path summary = dir.resolve("failed-summary.json");
+    String missing = dir.resolve("nowhere").toString();
+    assertThat(
+            run(
+                predict(
+                    dir.resolve("failed").toString(),
+                    "--input",
+                    missing,
+                    "--summary",
+                    summary.toUri().toString())))
+        .isEqualTo(ExitCodes.INPUT_NOT_FOUND);
+    JsonNode json = new ObjectMapper().readTree(summary.toFile());
+    assertThat(json.path("exitCode").asInt()).isEqualTo(ExitCodes.INPUT_NOT_FOUND);
+    assertThat(json.path("message").asText()).contains(missing).contains("does not exist");
+    assertThat(json.path("model").path("sha256").asText()).hasSize(64);
+  }
+
   @Test
   void predictsEveryRowOnceWithPassthroughSuccessMarkerAndSummary() throws Exception {
     String output = dir.resolve("basic").toString();
@@ -115,6 +135,7 @@ class JobCliTest {
     assertThat(json.path("outputFiles").asLong()).isPositive();
     assertThat(json.path("outputBytes").asLong()).isPositive();
     assertThat(json.path("spark").asText()).isEqualTo("4.2.0");
+    assertThat(json.path("exitCode").asInt()).isZero();
     assertThat(json.path("phaseSeconds").has("predict-and-write")).isTrue();
     assertThat(json.path("model").path("path").asText()).isEqualTo(MODEL);
     assertThat(json.path("model").path("sha256").asText())

@@ -21,6 +21,7 @@ final class ChunkStreams implements Closeable {
   private final ChunkReadAhead[] columns;
   private final CompressionCodecFactory codecs;
   private final NativeBuffers buffers;
+  private final boolean verifyChecksums;
   private int next;
 
   private ChunkStreams(
@@ -28,15 +29,20 @@ final class ChunkStreams implements Closeable {
       ColumnChunkMetaData[][] chunks,
       ChunkReadAhead[] columns,
       CompressionCodecFactory codecs,
-      NativeBuffers buffers) {
+      NativeBuffers buffers,
+      boolean verifyChecksums) {
     this.rowGroups = rowGroups;
     this.chunks = chunks;
     this.columns = columns;
     this.codecs = codecs;
     this.buffers = buffers;
+    this.verifyChecksums = verifyChecksums;
   }
 
-  /** Starts reading ahead the chunks of {@code layouts} in {@code rowGroups} of {@code file}. */
+  /**
+   * Starts reading ahead the chunks of {@code layouts} in {@code rowGroups} of {@code file}; pages
+   * are checked against their CRCs if {@code verifyChecksums}.
+   */
   static ChunkStreams start(
       InputFile file,
       String path,
@@ -44,7 +50,8 @@ final class ChunkStreams implements Closeable {
       List<ColumnLayout> layouts,
       long readAhead,
       CompressionCodecFactory codecs,
-      NativeBuffers buffers) {
+      NativeBuffers buffers,
+      boolean verifyChecksums) {
     ColumnChunkMetaData[][] chunks = new ColumnChunkMetaData[layouts.size()][rowGroups.size()];
     long[] columnBytes = new long[layouts.size()];
     long allBytes = 0;
@@ -71,7 +78,7 @@ final class ChunkStreams implements Closeable {
       closeAll(columns);
       throw e;
     }
-    return new ChunkStreams(rowGroups, chunks, columns, codecs, buffers);
+    return new ChunkStreams(rowGroups, chunks, columns, codecs, buffers, verifyChecksums);
   }
 
   boolean hasNextRowGroup() {
@@ -92,7 +99,8 @@ final class ChunkStreams implements Closeable {
         chunk.getTotalSize(),
         chunk.getValueCount(),
         codec == CompressionCodecName.UNCOMPRESSED ? null : codecs.getDecompressor(codec),
-        buffers);
+        buffers,
+        verifyChecksums);
   }
 
   @Override

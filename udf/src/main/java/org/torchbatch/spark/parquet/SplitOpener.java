@@ -79,10 +79,14 @@ public final class SplitOpener {
       SplitRequest request, SnappyPageCodecs codecs, NativeBuffers buffers) throws IOException {
     Configuration conf = request.conf();
     Path path = request.path();
+    // pages are checked against their CRCs unless the conf says not to (Spark's reader checks none)
+    boolean verifyChecksums =
+        conf.getBoolean(ParquetInputFormat.PAGE_VERIFY_CHECKSUM_ENABLED, true);
     var options =
         HadoopReadOptions.builder(conf, path)
             .withRange(request.start(), request.start() + request.length())
-            .withCodecFactory(codecs);
+            .withCodecFactory(codecs)
+            .usePageChecksumVerification(verifyChecksums);
     if (!vectoredReads(conf, path)) {
       options.withAllocator(buffers);
     }
@@ -112,11 +116,17 @@ public final class SplitOpener {
       // out
       reader = new ParquetFileReader(input, footer, options.build(), footerStream);
       long readAhead = conf.getLongBytes(READ_AHEAD, DEFAULT_READ_AHEAD);
-      if (readAhead > 0
-          && !conf.getBoolean(ParquetInputFormat.PAGE_VERIFY_CHECKSUM_ENABLED, false)) {
+      if (readAhead > 0) {
         streams =
             ChunkStreams.start(
-                input, path.toString(), reader.getRowGroups(), layouts, readAhead, codecs, buffers);
+                input,
+                path.toString(),
+                reader.getRowGroups(),
+                layouts,
+                readAhead,
+                codecs,
+                buffers,
+                verifyChecksums);
         // the read-aheads open streams of their own: an idle one is a held connection on a store
         reader.close();
         reader = null;

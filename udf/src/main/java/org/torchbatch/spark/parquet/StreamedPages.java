@@ -2,6 +2,7 @@ package org.torchbatch.spark.parquet;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.zip.CRC32;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DataPage;
@@ -28,22 +29,26 @@ final class StreamedPages implements PageReader {
   private final BytesInputDecompressor decompressor;
   private final NativeBuffers buffers;
   private final long values;
+  private final boolean verifyChecksums;
   private long left;
   private PageHeader pending;
 
   /**
    * The chunk of {@code length} bytes holding {@code values} values; {@code decompressor} is null
-   * for an uncompressed chunk.
+   * for an uncompressed chunk. With {@code verifyChecksums}, a page whose header carries a CRC32
+   * must match it: a flipped bit in its values would else read as another valid value.
    */
   StreamedPages(
       ChunkReadAhead bytes,
       long length,
       long values,
       BytesInputDecompressor decompressor,
-      NativeBuffers buffers) {
+      NativeBuffers buffers,
+      boolean verifyChecksums) {
     this.bytes = bytes;
     this.left = length;
     this.values = values;
+    this.verifyChecksums = verifyChecksums;
     this.decompressor = decompressor;
     this.buffers = buffers;
   }
@@ -62,7 +67,7 @@ final class StreamedPages implements PageReader {
         return null;
       }
       var dictionary = header.getDictionary_page_header();
-      BytesInput page = body(header.getCompressed_page_size(), header.getUncompressed_page_size());
+      BytesInput page = body(header);
       return new DictionaryPage(
           page,
           header.getUncompressed_page_size(),
@@ -100,7 +105,7 @@ final class StreamedPages implements PageReader {
 
   private DataPage v1(PageHeader header) throws IOException {
     DataPageHeader data = header.getData_page_header();
-    BytesInput page = body(header.getCompressed_page_size(), header.getUncompressed_page_size());
+    BytesInput page = body(header);
     return new DataPageV1(
         page,
         data.getNum_values(),
@@ -120,7 +125,7 @@ final class StreamedPages implements PageReader {
     if (levelsLength < 0 || levelsLength > stored) {
       throw new IOException("a v2 page's levels (" + levelsLength + " bytes) exceed the page");
     }
-    ByteBuffer whole = take(stored);
+    ByteBuffer whole = checked(header);
     // levels are few and never compressed: copied out, so the page's bytes can go back at once
     byte[] repetition = new byte[repetitionLength];
     byte[] definition = new byte[definitionLength];
@@ -141,11 +146,26 @@ final class StreamedPages implements PageReader {
   }
 
   /** A page's stored bytes, decompressed if the chunk is. */
-  private BytesInput body(int stored, int size) throws IOException {
-    ByteBuffer page = take(stored);
+  private BytesInput body(PageHeader header) throws IOException {
+    ByteBuffer page = checked(header);
     return decompressor != null
-        ? decompressed(BytesInput.from(page), size, page)
+        ? decompressed(BytesInput.from(page), header.getUncompressed_page_size(), page)
         : BytesInput.from(page);
+  }
+
+  /** The page's stored bytes, checked against the CRC32 its header carries (if it does). */
+  private ByteBuffer checked(PageHeader header) throws IOException {
+    ByteBuffer page = take(header.getCompressed_page_size());
+    if (verifyChecksums && header.isSetCrc()) {
+      CRC32 crc = new CRC32();
+      crc.update(page.duplicate());
+      if ((int) crc.getValue() != header.getCrc()) {
+        buffers.releasePage(page);
+        throw new IOException(
+            "a page's bytes do not match the checksum in its header: the page is damaged");
+      }
+    }
+    return page;
   }
 
   private BytesInput decompressed(BytesInput stored, int size, ByteBuffer staged)

@@ -151,6 +151,17 @@ class ParquetCorruptionFuzzTest {
   }
 
   /**
+   * Found by this fuzzer: a flipped bit in a string column's dictionary ids made row 436 read "8"
+   * for "7" (another valid id, which no decoder can tell); the page's CRC32 can, and is checked.
+   */
+  @Example
+  void aFlippedValueFailsItsPagesChecksum() throws Exception {
+    assertThat(withDamaged(new Damage(0, false, 4, 361), "flipped-value.parquet", OURS))
+        .isNotNull()
+        .satisfies(e -> assertThat(messages(e)).contains("checksum", "flipped-value.parquet"));
+  }
+
+  /**
    * Writes {@code damage} as the file {@code name} and runs {@code check} on it within the time
    * bound of a try; the file is deleted after.
    */
