@@ -2,6 +2,7 @@ package org.torchbatch.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ class TableOutputTest {
   }
 
   @Test
-  void aRerunOverwritingPartitionsReplacesExactlyThatDay() {
+  void aRerunOverwritingPartitionsReplacesExactlyThatDay() throws Exception {
     assertThat(run("--input", "events", "--output-table", "scores", "--partition-by", "dt"))
         .as(err.toString())
         .isZero();
@@ -77,6 +78,7 @@ class TableOutputTest {
     // the day's input changes (its late rows dropped), and the day is scored again, twice
     events("WHERE id % 3 = 1 AND id <= 150").createOrReplaceTempView("day");
     spark.sql("INSERT OVERWRITE TABLE events PARTITION (dt = '1') SELECT id, features FROM day");
+    Path summary = dir.resolve("rerun-summary.json");
     for (int rerun = 0; rerun < 2; rerun++) {
       assertThat(
               run(
@@ -87,10 +89,14 @@ class TableOutputTest {
                   "--output-table",
                   "scores",
                   "--mode",
-                  "overwrite-partitions"))
+                  "overwrite-partitions",
+                  "--summary",
+                  summary.toString()))
           .as(err.toString())
           .isZero();
     }
+    // --where reached the scan: it read the day's partition only
+    assertThat(new ObjectMapper().readTree(summary.toFile()).path("rowsIn").asLong()).isEqualTo(50);
     List<Row> after = rows("scores");
     assertThat(after.stream().filter(r -> !r.<String>getAs("dt").equals("1")).toList())
         .isEqualTo(first.stream().filter(r -> !r.<String>getAs("dt").equals("1")).toList());
