@@ -64,15 +64,15 @@ final class PredictJob {
             () -> ModelInspector.checkArchive(model, spark.sparkContext().hadoopConfiguration()));
     String sha256 = ModelInspector.sha256(model, spark.sparkContext().hadoopConfiguration());
     summary.model(model.path(), sha256);
-    Dataset<Row> inputRows = readInput();
-    List<org.apache.hadoop.fs.Path> inputs =
-        InputPaths.of(
-            spark, settings.require("input"), isTable(settings.require("input")), inputRows);
+    String input = settings.require("input");
+    // one catalog lookup decides, for reading and for the output's checks, what the input is
+    boolean table = isTable(input);
+    Dataset<Row> inputRows = readInput(input, table);
+    List<org.apache.hadoop.fs.Path> inputs = InputPaths.of(spark, input, table, inputRows);
     org.apache.hadoop.fs.Path warehouse =
         new org.apache.hadoop.fs.Path(spark.conf().get("spark.sql.warehouse.dir"));
     JobOutput output = output();
-    String input = settings.require("input");
-    output.prepare(inputs, isTable(input) ? input : null, warehouse, !dryRun);
+    output.prepare(inputs, table ? input : null, warehouse, !dryRun);
     OutputTarget errorsTarget = null;
     if (model.onError() == OnError.QUARANTINE) {
       quarantine = new QuarantinedRows(spark, settings.get("max-errors"));
@@ -153,17 +153,16 @@ final class PredictJob {
   }
 
   /** The input, filtered by {@code --where} (which Spark pushes down to the source). */
-  private Dataset<Row> readInput() {
-    Dataset<Row> rows = readAll();
+  private Dataset<Row> readInput(String input, boolean table) {
+    Dataset<Row> rows = readAll(input, table);
     String where = settings.get("where");
     return where == null || where.isBlank() ? rows : JobErrors.analyse(() -> rows.where(where));
   }
 
-  private Dataset<Row> readAll() {
-    String input = settings.require("input");
+  private Dataset<Row> readAll(String input, boolean table) {
     String format = settings.require("input-format");
     String source = settings.source(format, "parquet-reader");
-    if (isTable(input)) {
+    if (table) {
       return spark.table(input);
     }
     if (!pathExists(input)) {

@@ -445,7 +445,8 @@ class JobCliTest {
     return path;
   }
 
-  private String[] quarantined(String output, String... extra) {
+  /** The amounts through the model that rejects negative ones, with {@code extra} options. */
+  private String[] amountsThroughRejects(String output, String... extra) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -458,15 +459,18 @@ class JobCliTest {
                 "--shape",
                 "2",
                 "--keep",
-                "id",
-                "--batch-size",
-                "16",
-                "--on-error",
-                "quarantine",
-                "--errors",
-                output + "-errors"));
+                "id"));
     args.addAll(List.of(extra));
     return predict(output, args.toArray(new String[0]));
+  }
+
+  private String[] quarantined(String output, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--batch-size", "16", "--on-error", "quarantine", "--errors", output + "-errors"));
+    args.addAll(List.of(extra));
+    return amountsThroughRejects(output, args.toArray(new String[0]));
   }
 
   @Test
@@ -507,19 +511,7 @@ class JobCliTest {
     assertThat(Files.exists(Path.of(output + "-errors"))).isFalse();
     assertThat(run(quarantined(output, "--max-errors", "0.2"))).as(() -> err.toString()).isZero();
     String strict = dir.resolve("strict-amounts").toString();
-    String[] failing =
-        predict(
-            strict,
-            "--input",
-            amounts(),
-            "--model",
-            Fixtures.archive("rejects_negative").toString(),
-            "--arg",
-            "x",
-            "--shape",
-            "2",
-            "--keep",
-            "id");
+    String[] failing = amountsThroughRejects(strict);
     assertThat(run(failing)).isEqualTo(ExitCodes.FAILED);
     assertThat(err.toString()).contains("set such ones aside: --on-error=quarantine");
     List<String> withoutErrorsPath =
