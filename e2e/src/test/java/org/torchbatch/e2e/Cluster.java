@@ -8,8 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
@@ -20,6 +25,11 @@ final class Cluster implements AutoCloseable {
   private final Path logs = root.resolve("e2e/target/submits");
   final String master;
   final String hdfs;
+
+  /** The S3 bucket (s3proxy) as an S3A URI. */
+  final String s3;
+
+  private final Properties env = new Properties();
   final long startSeconds;
   private int submits;
 
@@ -30,12 +40,12 @@ final class Cluster implements AutoCloseable {
     if (start.waitFor() != 0) {
       throw new IllegalStateException("e2e/cluster start failed:\n" + out);
     }
-    Properties env = new Properties();
     try (InputStream in = Files.newInputStream(root.resolve("e2e/target/cluster/cluster.env"))) {
       env.load(in);
     }
     master = env.getProperty("SPARK_MASTER");
     hdfs = env.getProperty("HDFS");
+    s3 = "s3a://" + env.getProperty("S3_BUCKET");
     startSeconds = Long.parseLong(env.getProperty("STARTED_IN_SECONDS"));
   }
 
@@ -46,6 +56,29 @@ final class Cluster implements AutoCloseable {
 
   FileSystem fs() throws IOException {
     return FileSystem.get(URI.create(hdfs), new Configuration());
+  }
+
+  /** S3A's settings for the cluster's S3 endpoint, as a job's {@code spark.hadoop.*} confs. */
+  List<String> s3Conf() {
+    return List.of(
+        "spark.hadoop.fs.s3a.endpoint=" + env.getProperty("S3_ENDPOINT"),
+        "spark.hadoop.fs.s3a.endpoint.region=us-east-1",
+        "spark.hadoop.fs.s3a.path.style.access=true",
+        "spark.hadoop.fs.s3a.connection.ssl.enabled=false",
+        // s3proxy refuses the checksum header the AWS SDK sends with bulk deletes
+        "spark.hadoop.fs.s3a.multiobjectdelete.enable=false",
+        "spark.hadoop.fs.s3a.access.key=" + env.getProperty("S3_ACCESS_KEY"),
+        "spark.hadoop.fs.s3a.secret.key=" + env.getProperty("S3_SECRET_KEY"));
+  }
+
+  /** The S3 bucket through S3A, for the test's own reads and writes. */
+  FileSystem s3fs() throws IOException {
+    Configuration conf = new Configuration();
+    for (String setting : s3Conf()) {
+      String[] keyValue = setting.substring("spark.hadoop.".length()).split("=", 2);
+      conf.set(keyValue[0], keyValue[1]);
+    }
+    return FileSystem.get(URI.create(s3), conf);
   }
 
   /** The result of one spark-submit: its exit code and everything it printed. */
@@ -130,13 +163,37 @@ final class Cluster implements AutoCloseable {
     return root;
   }
 
+  /** Each executor's stderr of the application a client-mode submit ran, by executor folder. */
+  Map<String, String> executorLogs(Submit submit) throws IOException {
+    Matcher app = Pattern.compile("app-\\d{14}-\\d{4}").matcher(submit.output());
+    if (!app.find()) {
+      throw new IllegalStateException("no application ID in the submit's log:\n" + submit.output());
+    }
+    Map<String, String> logs = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(root.resolve("e2e/target/cluster"))) {
+      for (Path stderr :
+          files
+              .filter(p -> p.getFileName().toString().equals("stderr"))
+              .filter(p -> p.getParent().getParent().getFileName().toString().equals(app.group()))
+              .toList()) {
+        logs.put(stderr.getParent().toString(), Files.readString(stderr));
+      }
+    }
+    return logs;
+  }
+
   /** Copies a fixture archive to {@code hdfs:///models/FILE} and returns its URI. */
   String uploadFixture(String file) throws IOException {
-    String target = hdfs + "/models/" + file;
-    fs().copyFromLocalFile(
-            new org.apache.hadoop.fs.Path(
-                root.resolve("graph-runtime/src/test/resources/fixtures/" + file).toString()),
-            new org.apache.hadoop.fs.Path(target));
+    return uploadFixture(fs(), hdfs, file);
+  }
+
+  /** Copies a fixture archive to {@code BASE/models/FILE} on {@code fs} and returns its URI. */
+  String uploadFixture(FileSystem fs, String base, String file) throws IOException {
+    String target = base + "/models/" + file;
+    fs.copyFromLocalFile(
+        new org.apache.hadoop.fs.Path(
+            root.resolve("graph-runtime/src/test/resources/fixtures/" + file).toString()),
+        new org.apache.hadoop.fs.Path(target));
     return target;
   }
 
@@ -144,11 +201,23 @@ final class Cluster implements AutoCloseable {
    * Writes {@code rows} rows of (id, features) as Parquet on HDFS, through {@code torchbatch sql}.
    */
   String writeInput(String name, String featuresSql, int rows, int partitions) throws Exception {
-    String path = hdfs + "/data/" + name;
+    return writeInput(hdfs, List.of(), name, featuresSql, rows, partitions);
+  }
+
+  /** {@link #writeInput} under {@code BASE/data/}, with the job's {@code sparkConf}. */
+  String writeInput(
+      String base,
+      List<String> sparkConf,
+      String name,
+      String featuresSql,
+      int rows,
+      int partitions)
+      throws Exception {
+    String path = base + "/data/" + name;
     Submit made =
         submit(
             "client",
-            List.of(),
+            sparkConf,
             "sql",
             "INSERT OVERWRITE DIRECTORY '"
                 + path

@@ -63,7 +63,7 @@ final class OutputTarget {
               + output
               + " exists: choose another --output, or --mode overwrite (replaces it) or append");
     }
-    if (!atomicRename() && mode == WriteMode.OVERWRITE) {
+    if (!atomicRename() && mode != WriteMode.APPEND) {
       LOG.warn(warning());
     }
   }
@@ -76,9 +76,10 @@ final class OutputTarget {
   String warning() {
     return "Output "
         + output
-        + " is on an object store, where a rename copies every file: --mode overwrite replaces"
-        + " it in steps, not atomically, and a run killed while it moves files can leave a mix."
-        + " Write to a table format (Iceberg, Delta) for an atomic commit there";
+        + " is on an object store, where a rename copies every file: the finished output is"
+        + " moved into place in steps, not atomically, and a run killed while it moves files can"
+        + " leave part of it (with --mode overwrite, a mix of old and new). A table format's"
+        + " commit (Iceberg, Delta; see docs/tables.md) is atomic there";
   }
 
   /** Where Spark writes. */
