@@ -101,8 +101,30 @@ final class Cluster implements AutoCloseable {
     }
   }
 
-  /** Starts {@code spark-submit} and returns at once. */
+  /** Starts {@code spark-submit} to the standalone master and returns at once. */
   Running start(String deployMode, List<String> sparkConf, String... jobArgs) throws Exception {
+    return start(master, deployMode, sparkConf, jobArgs);
+  }
+
+  /** {@code spark-submit} to the one-node YARN, HDFS its default filesystem. */
+  Submit submitToYarn(String deployMode, List<String> sparkConf, String... jobArgs)
+      throws Exception {
+    List<String> conf =
+        new ArrayList<>(
+            List.of(
+                // the node shares this machine's Spark home: nothing to upload per application
+                "spark.yarn.jars=local:" + sparkHome.resolve("jars") + "/*",
+                "spark.executor.instances=2",
+                "spark.yarn.am.memory=512m",
+                // a failed job is the scheduler's to retry, not YARN's (as
+                // conf/spark-defaults.conf)
+                "spark.yarn.maxAppAttempts=1"));
+    conf.addAll(sparkConf);
+    return start("yarn", deployMode, conf, jobArgs).await();
+  }
+
+  private Running start(String master, String deployMode, List<String> sparkConf, String... jobArgs)
+      throws Exception {
     String opens =
         "--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
             + " --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
@@ -112,7 +134,12 @@ final class Cluster implements AutoCloseable {
     command.addAll(
         List.of(
             "-cp",
-            sparkHome.resolve("conf") + ":" + sparkHome.resolve("jars") + "/*",
+            // bin/spark-class puts HADOOP_CONF_DIR on the classpath too
+            (master.equals("yarn") ? env.getProperty("YARN_CONF_DIR") + ":" : "")
+                + sparkHome.resolve("conf")
+                + ":"
+                + sparkHome.resolve("jars")
+                + "/*",
             "org.apache.spark.deploy.SparkSubmit",
             "--master",
             master,
@@ -146,6 +173,9 @@ final class Cluster implements AutoCloseable {
     builder.environment().put("SPARK_SCALA_VERSION", "2.13");
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     builder.environment().put("SPARK_LOCAL_HOSTNAME", "127.0.0.1");
+    if (master.equals("yarn")) {
+      builder.environment().put("HADOOP_CONF_DIR", env.getProperty("YARN_CONF_DIR"));
+    }
     long begin = System.nanoTime();
     return new Running(builder.start(), log, begin);
   }
@@ -257,6 +287,11 @@ final class Cluster implements AutoCloseable {
       String output,
       String... extra)
       throws Exception {
+    return start(deployMode, sparkConf, predictArgs(model, input, output, extra));
+  }
+
+  /** The job's arguments for {@link #predict}. */
+  static String[] predictArgs(String model, String input, String output, String... extra) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -272,7 +307,7 @@ final class Cluster implements AutoCloseable {
                 "--output",
                 output));
     args.addAll(List.of(extra));
-    return start(deployMode, sparkConf, args.toArray(new String[0]));
+    return args.toArray(new String[0]);
   }
 
   @Override

@@ -1,5 +1,10 @@
 package org.torchbatch.job;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
 import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.runtime.cli.InspectCommand;
 import org.torchbatch.runtime.cli.RunCommand;
@@ -27,9 +32,27 @@ import picocli.CommandLine.Command;
 public final class TorchbatchJob {
 
   public static void main(String[] args) {
-    int code =
-        execute(new CommandLine(new TorchbatchJob()).setOverwrittenOptionsAllowed(true), args);
-    System.exit(code);
+    CommandLine commandLine =
+        new CommandLine(new TorchbatchJob()).setOverwrittenOptionsAllowed(true);
+    if (!isYarnClusterDriver()) {
+      System.exit(execute(commandLine, args));
+    }
+    // YARN's application master judges the application by how main ends: it reports a
+    // System.exit, even exit 0, as a failure ("shutdown hook called before final status"), and
+    // shows only a thrown exception's message in the application's diagnostics
+    StringWriter errors = new StringWriter();
+    commandLine.setErr(new PrintWriter(new TeeWriter(System.err, errors), true));
+    int code = execute(commandLine, args);
+    if (code != ExitCodes.OK) {
+      throw new IllegalStateException(
+          "torchbatch exited with code " + code + ": " + errors.toString().strip());
+    }
+  }
+
+  /** Whether this is the driver inside YARN's application master (cluster mode). */
+  static boolean isYarnClusterDriver() {
+    return "yarn".equals(System.getProperty("spark.master"))
+        && "cluster".equals(System.getProperty("spark.submit.deployMode"));
   }
 
   static int execute(CommandLine commandLine, String... args) {
@@ -41,5 +64,33 @@ public final class TorchbatchJob {
           return code;
         });
     return commandLine.execute(args);
+  }
+
+  /** Writes to two writers; the command line's errors go to stderr and into YARN's diagnostics. */
+  private static final class TeeWriter extends Writer {
+    private final PrintStream first;
+    private final Writer second;
+
+    TeeWriter(PrintStream first, Writer second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    @Override
+    public void write(char[] chars, int offset, int length) throws IOException {
+      first.print(new String(chars, offset, length));
+      second.write(chars, offset, length);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      first.flush();
+      second.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
   }
 }

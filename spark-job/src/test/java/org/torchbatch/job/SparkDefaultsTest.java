@@ -35,6 +35,8 @@ class SparkDefaultsTest {
                   + "|vendor)"));
   private static final Set<String> TORCHBATCH =
       Set.of(SplitOpener.READ_AHEAD, SplitOpener.OFF_HEAP_LIMIT);
+  // spark-yarn's, not on this classpath; e2e's YarnJobTest submits with them
+  private static final Set<String> YARN = Set.of("spark.yarn.maxAppAttempts");
 
   @Test
   void everyKeyIsOneSparkOrTorchbatchReads() throws IOException {
@@ -56,6 +58,7 @@ class SparkDefaultsTest {
 
   private static boolean known(String key) {
     return TORCHBATCH.contains(key)
+        || YARN.contains(key)
         || FAMILIES.stream().anyMatch(family -> family.matcher(key).matches())
         || ConfigEntry$.MODULE$.findEntry(key) != null;
   }
