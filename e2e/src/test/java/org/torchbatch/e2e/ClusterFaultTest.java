@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,23 +53,9 @@ class ClusterFaultTest {
    */
   private static Cluster.Running startSlowJob(String model, String output, String name)
       throws Exception {
-    Path events = cluster.root().resolve("e2e/target/eventlog/" + name);
-    if (Files.exists(events)) {
-      try (Stream<Path> old = Files.walk(events)) {
-        old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-    Files.createDirectories(events);
     return cluster.startPredict(
         "client",
-        // one plain file, which the test reads as JSON lines
-        List.of(
-            // small splits: both executors stay busy, so a kill always finds a task running
-            "spark.sql.files.maxPartitionBytes=2m",
-            "spark.eventLog.enabled=true",
-            "spark.eventLog.dir=" + events.toUri(),
-            "spark.eventLog.rolling.enabled=false",
-            "spark.eventLog.compress=false"),
+        RunningJobs.slowAndLogged(cluster.root().resolve("e2e/target/eventlog/" + name)),
         model,
         input,
         output,
@@ -82,34 +67,19 @@ class ClusterFaultTest {
         "overwrite");
   }
 
-  /** An executor of the job, once a task on it has set up its model. */
   private static ProcessHandle executorRunningTasks(Cluster.Running job) throws Exception {
-    long since = System.currentTimeMillis();
-    for (int i = 0; i < 600 && job.process().isAlive(); i++) {
-      Optional<ProcessHandle> executor = executorOfAppStartedAfter(since);
-      if (executor.isPresent()) {
-        return executor.get();
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no executor ran the model while the job ran");
+    return RunningJobs.executorRunningTasks(cluster, job);
   }
 
   /** Waits until a task of the job staging {@code output} has committed its part of it. */
   private static void awaitCommittedTask(String output, Cluster.Running job) throws Exception {
     org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(output);
     String staging = "/." + target.getName() + ".torchbatch-";
-    for (int i = 0; i < 1200 && job.process().isAlive(); i++) {
-      var files = cluster.fs().listFiles(target.getParent(), true);
-      while (files.hasNext()) {
-        String path = files.next().getPath().toString();
-        if (path.contains(staging) && path.contains("/task_") && path.contains("/part-")) {
-          return;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no task of the job committed output while it ran");
+    RunningJobs.awaitFile(
+        cluster.fs(),
+        target.getParent().toString(),
+        path -> path.contains(staging) && path.contains("/task_") && path.contains("/part-"),
+        job);
   }
 
   private static List<String> stagingBeside(String output) throws IOException {
@@ -139,36 +109,6 @@ class ClusterFaultTest {
     assertThat(log.lostTasksRanAgain())
         .as("lost %s, succeeded %s", log.lost(), log.succeeded())
         .isTrue();
-  }
-
-  private static Optional<ProcessHandle> executorOfAppStartedAfter(long since) throws IOException {
-    try (Stream<Path> logs = Files.walk(cluster.root().resolve("e2e/target/cluster"))) {
-      Optional<String> app =
-          logs.filter(p -> p.getFileName().toString().equals("stderr"))
-              .filter(p -> p.toFile().lastModified() >= since)
-              .filter(p -> read(p).contains(" on cpu (device="))
-              .map(p -> p.getParent().getParent().getFileName().toString())
-              .findFirst();
-      return app.flatMap(
-          id ->
-              ProcessHandle.allProcesses()
-                  .filter(
-                      p ->
-                          p.info()
-                              .commandLine()
-                              .orElse("")
-                              .contains("CoarseGrainedExecutorBackend"))
-                  .filter(p -> p.info().commandLine().orElse("").contains(id))
-                  .findFirst());
-    }
-  }
-
-  private static String read(Path path) {
-    try {
-      return Files.readString(path);
-    } catch (IOException e) {
-      return "";
-    }
   }
 
   @Test
@@ -244,7 +184,7 @@ class ClusterFaultTest {
     try (Stream<Path> logs = Files.walk(cluster.root().resolve("e2e/target/cluster"))) {
       String executorLogs =
           logs.filter(p -> p.getFileName().toString().equals("stderr"))
-              .map(ClusterFaultTest::read)
+              .map(RunningJobs::read)
               .reduce("", String::concat);
       assertThat(executorLogs)
           .containsPattern(

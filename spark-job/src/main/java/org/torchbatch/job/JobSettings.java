@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import org.torchbatch.runtime.TorchbatchException;
 import org.torchbatch.runtime.cli.ExitCodes;
-import org.torchbatch.spark.ModelConfig;
+import org.torchbatch.spark.Setting;
 import org.torchbatch.spark.parquet.TensorParquetFormat;
 
 /**
@@ -23,51 +23,11 @@ import org.torchbatch.spark.parquet.TensorParquetFormat;
 public final class JobSettings {
   public static final String SPARK_PREFIX = "spark.torchbatch.job.";
 
-  static final Map<String, String> DEFAULTS =
-      Map.ofEntries(
-          Map.entry("method", "forward"),
-          Map.entry("input-format", "parquet"),
-          Map.entry("parquet-reader", "torchbatch"),
-          Map.entry("parquet-writer", "torchbatch"),
-          Map.entry("output-format", "parquet"),
-          Map.entry("mode", "error-if-exists"),
-          Map.entry("batch-size", ModelConfig.DEFAULT_BATCH_SIZE),
-          Map.entry("device", "auto"),
-          Map.entry("null-policy", "fail"),
-          Map.entry("onednn-lstm", "false"),
-          Map.entry("check-examples", "true"),
-          Map.entry("on-error", "fail"));
+  /** Each option's default, from {@link JobOptions}. */
+  static final Map<String, String> DEFAULTS = defaults();
 
   /** Every option a config file or Spark conf may set. */
-  static final Set<String> NAMES =
-      Set.of(
-          "model",
-          "method",
-          "arg",
-          "shape",
-          "dtype",
-          "outputs",
-          "keep",
-          "input",
-          "where",
-          "input-format",
-          "parquet-reader",
-          "parquet-writer",
-          "output",
-          "output-table",
-          "output-format",
-          "mode",
-          "partition-by",
-          "batch-size",
-          "device",
-          "null-policy",
-          "onednn-lstm",
-          "check-examples",
-          "sha256",
-          "on-error",
-          "errors",
-          "max-errors",
-          "repartition");
+  static final List<String> NAMES = JobOptions.names();
 
   private final Map<String, String> values;
 
@@ -80,16 +40,51 @@ public final class JobSettings {
     Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
     sparkConf.forEach(
         (key, value) -> {
-          if (key.startsWith(SPARK_PREFIX)
-              && NAMES.contains(key.substring(SPARK_PREFIX.length()))) {
-            values.put(key.substring(SPARK_PREFIX.length()), value);
+          if (key.startsWith(SPARK_PREFIX)) {
+            String name = known(key.substring(SPARK_PREFIX.length()), "Spark conf", SPARK_PREFIX);
+            values.put(name, checked(name, key, value));
           }
         });
     if (configFile != null) {
       values.putAll(readConfig(configFile));
     }
-    values.putAll(commandLine);
+    commandLine.forEach((name, value) -> values.put(name, checked(name, "--" + name, value)));
     return new JobSettings(values);
+  }
+
+  private static Map<String, String> defaults() {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    JobOptions.ALL.stream()
+        .filter(option -> option.defaultValue() != null)
+        .forEach(option -> defaults.put(option.name(), option.defaultValue()));
+    return Map.copyOf(defaults);
+  }
+
+  /** {@code name}, an option; otherwise an error naming the closest one. */
+  private static String known(String name, String where, String prefix) {
+    if (!NAMES.contains(name)) {
+      throw new JobException(
+          ExitCodes.USAGE,
+          "Unknown option "
+              + prefix
+              + name
+              + " in "
+              + where
+              + ": did you mean "
+              + prefix
+              + Setting.closest(name, NAMES)
+              + "? (docs/configuration.md)");
+    }
+    return name;
+  }
+
+  /** An option's value, checked against its declaration; {@code given} is how the user named it. */
+  private static String checked(String name, String given, String value) {
+    try {
+      return JobOptions.find(name).orElseThrow().check(given, value);
+    } catch (TorchbatchException e) {
+      throw new JobException(ExitCodes.USAGE, e.getMessage(), e);
+    }
   }
 
   private static Map<String, String> readConfig(Path file) {
@@ -102,12 +97,9 @@ public final class JobSettings {
     }
     Map<String, String> values = new LinkedHashMap<>();
     for (String key : properties.stringPropertyNames()) {
-      if (!NAMES.contains(key)) {
-        throw new JobException(
-            ExitCodes.USAGE,
-            "Unknown option '" + key + "' in config file " + file + "; options: " + NAMES);
-      }
-      values.put(key, properties.getProperty(key).trim());
+      String name = known(key, "config file " + file, "");
+      values.put(
+          name, checked(name, key + " (in " + file + ")", properties.getProperty(key).trim()));
     }
     return values;
   }
@@ -152,10 +144,6 @@ public final class JobSettings {
    */
   String source(String format, String option) {
     String choice = require(option);
-    if (!choice.equals("torchbatch") && !choice.equals("spark")) {
-      throw new JobException(
-          ExitCodes.USAGE, "--" + option + " is torchbatch or spark, not " + choice);
-    }
     // by class name: a short name needs the jar's service file, which repackaging may drop
     return format.equals("parquet") && choice.equals("torchbatch")
         ? TensorParquetFormat.class.getName()

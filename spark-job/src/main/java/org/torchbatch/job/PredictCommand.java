@@ -3,12 +3,15 @@ package org.torchbatch.job;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.torchbatch.runtime.cli.ExitCodes;
+import org.torchbatch.spark.Setting;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import scala.jdk.javaapi.CollectionConverters;
@@ -26,148 +29,6 @@ import scala.jdk.javaapi.CollectionConverters;
     })
 public final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-
-  @Option(
-      names = "--model",
-      description = "TorchScript archive, any Hadoop FS path (hdfs://, s3a://, local)")
-  String model;
-
-  @Option(names = "--method", description = "method to call (default forward)")
-  String method;
-
-  @Option(
-      names = "--arg",
-      description =
-          "one per positional argument: a column or Spark SQL expression, e.g. features or array(a, b, c)")
-  List<String> args;
-
-  @Option(
-      names = "--shape",
-      description = "per argument (repeat in order), one row's shape, e.g. 3,32,32")
-  List<String> shapes;
-
-  @Option(
-      names = "--dtype",
-      description = "per argument (repeat in order), the tensor dtype, e.g. float32")
-  List<String> dtypes;
-
-  @Option(
-      names = "--outputs",
-      description =
-          "names for the model's outputs, comma-separated (default prediction, or the model's names)")
-  String outputs;
-
-  @Option(
-      names = "--keep",
-      description = "input columns to pass through, comma-separated (ids, partition keys)")
-  String keep;
-
-  @Option(names = "--input", description = "path, glob or table name")
-  String input;
-
-  @Option(
-      names = "--where",
-      description =
-          "rows of the input to score, a SQL condition (e.g. dt = '2026-12-05'), pushed down")
-  String where;
-
-  @Option(names = "--input-format", description = "parquet (default), orc, json, csv")
-  String inputFormat;
-
-  @Option(
-      names = "--parquet-reader",
-      description =
-          "torchbatch (default: numbers and lists of them decoded straight into Spark's vectors,"
-              + " other files by Spark's reader) or spark")
-  String parquetReader;
-
-  @Option(
-      names = "--parquet-writer",
-      description =
-          "torchbatch (default: rows of numbers, strings and lists of numbers go straight to"
-              + " parquet-mr's column writers; the same files) or spark")
-  String parquetWriter;
-
-  @Option(names = "--output", description = "output path")
-  String output;
-
-  @Option(
-      names = "--output-table",
-      description =
-          "output table of Spark's catalog (db.table, catalog.db.table), instead of --output:"
-              + " created when missing, committed atomically by its format")
-  String outputTable;
-
-  @Option(names = "--output-format", description = "parquet (default), orc, json, csv")
-  String outputFormat;
-
-  @Option(
-      names = "--mode",
-      description =
-          "error-if-exists (default), overwrite (atomic replace), append, overwrite-partitions"
-              + " (tables: replaces only the partitions the run writes)")
-  String mode;
-
-  @Option(names = "--partition-by", description = "output partition columns, comma-separated")
-  String partitionBy;
-
-  @Option(
-      names = "--batch-size",
-      description = "rows per model call, or auto to grow it while throughput rises (default auto)")
-  String batchSize;
-
-  @Option(names = "--device", description = "auto (default), cpu, cuda, cuda:N")
-  String device;
-
-  @Option(names = "--null-policy", description = "fail (default) or null")
-  String nullPolicy;
-
-  @Option(
-      names = "--onednn-lstm",
-      arity = "0..1",
-      fallbackValue = "true",
-      description =
-          "let oneDNN run the model's LSTM layers on the CPU: faster on AVX-512, but not"
-              + " PyTorch's numbers on every CPU (default false)")
-  String oneDnnLstm;
-
-  @Option(
-      names = "--on-error",
-      description =
-          "fail (default): a row the model cannot predict fails the job; quarantine: such rows go"
-              + " to --errors and the rest are predicted")
-  String onError;
-
-  @Option(
-      names = "--errors",
-      description = "with --on-error quarantine: where the rows the model could not predict go")
-  String errors;
-
-  @Option(
-      names = "--max-errors",
-      description =
-          "with --on-error quarantine: fail the job past this many bad rows (100) or this"
-              + " fraction of the input's (0.01); no limit by default")
-  String maxErrors;
-
-  @Option(
-      names = "--sha256",
-      description = "the archive's sha256: the run fails before any work if --model holds another")
-  String sha256;
-
-  @Option(
-      names = "--check-examples",
-      arity = "0..1",
-      fallbackValue = "true",
-      description =
-          "run the examples the archive carries where the model loads and fail before writing"
-              + " when they differ from PyTorch's outputs (default true)")
-  String checkExamples;
-
-  @Option(
-      names = "--repartition",
-      description = "repartition the result into N partitions before writing")
-  String repartition;
 
   @Option(
       names = "--config",
@@ -215,41 +76,47 @@ public final class PredictCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private Map<String, String> commandLine() {
-    Map<String, String> values = new LinkedHashMap<>();
-    put(values, "model", model);
-    put(values, "method", method);
-    put(values, "arg", args == null ? null : String.join(";", args));
-    put(values, "shape", shapes == null ? null : String.join(";", shapes));
-    put(values, "dtype", dtypes == null ? null : String.join(";", dtypes));
-    put(values, "outputs", outputs);
-    put(values, "keep", keep);
-    put(values, "input", input);
-    put(values, "where", where);
-    put(values, "input-format", inputFormat);
-    put(values, "parquet-reader", parquetReader);
-    put(values, "parquet-writer", parquetWriter);
-    put(values, "output", output);
-    put(values, "output-table", outputTable);
-    put(values, "output-format", outputFormat);
-    put(values, "mode", mode);
-    put(values, "partition-by", partitionBy);
-    put(values, "batch-size", batchSize);
-    put(values, "device", device);
-    put(values, "null-policy", nullPolicy);
-    put(values, "onednn-lstm", oneDnnLstm);
-    put(values, "check-examples", checkExamples);
-    put(values, "sha256", sha256);
-    put(values, "on-error", onError);
-    put(values, "errors", errors);
-    put(values, "max-errors", maxErrors);
-    put(values, "repartition", repartition);
-    return values;
+  /** Adds an option to {@code spec} for each of {@link JobOptions}, described by it. */
+  static CommandSpec withJobOptions(CommandSpec spec) {
+    for (Setting option : JobOptions.ALL) {
+      OptionSpec.Builder builder =
+          OptionSpec.builder("--" + option.name())
+              .paramLabel(option.name().toUpperCase(Locale.ROOT).replace('-', '_'))
+              .description(description(option));
+      if (option.kind() == Setting.Kind.PER_ARGUMENT) {
+        builder.type(List.class).auxiliaryTypes(String.class);
+      } else if (option.kind() == Setting.Kind.BOOLEAN) {
+        builder.type(String.class).arity("0..1").fallbackValue("true");
+      } else {
+        builder.type(String.class);
+      }
+      spec.addOption(builder.build());
+    }
+    return spec;
   }
 
-  private static void put(Map<String, String> values, String name, String value) {
-    if (value != null) {
-      values.put(name, value);
+  private static String description(Setting option) {
+    String allowed =
+        option.kind() == Setting.Kind.CHOICE
+            ? " (" + String.join(", ", option.allowed()) + ")"
+            : "";
+    String repeat = option.kind() == Setting.Kind.PER_ARGUMENT ? " Repeat, in order." : "";
+    String fallback =
+        option.defaultValue() == null ? "" : " Default " + option.defaultValue() + ".";
+    return option.doc() + allowed + "." + repeat + fallback;
+  }
+
+  /** The job options given on the command line, by name; per-argument ones joined with ';'. */
+  private Map<String, String> commandLine() {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Setting option : JobOptions.ALL) {
+      Object value = spec.findOption("--" + option.name()).getValue();
+      if (value instanceof List<?> list) {
+        values.put(option.name(), String.join(";", list.stream().map(String::valueOf).toList()));
+      } else if (value != null) {
+        values.put(option.name(), value.toString());
+      }
     }
+    return values;
   }
 }

@@ -32,8 +32,7 @@ import picocli.CommandLine.Command;
 public final class TorchbatchJob {
 
   public static void main(String[] args) {
-    CommandLine commandLine =
-        new CommandLine(new TorchbatchJob()).setOverwrittenOptionsAllowed(true);
+    CommandLine commandLine = commandLine();
     if (!isYarnClusterDriver()) {
       System.exit(execute(commandLine, args));
     }
@@ -45,7 +44,10 @@ public final class TorchbatchJob {
     int code = execute(commandLine, args);
     if (code != ExitCodes.OK) {
       throw new IllegalStateException(
-          "torchbatch exited with code " + code + ": " + errors.toString().strip());
+          "torchbatch exited with code "
+              + code
+              + ": "
+              + errors.toString().strip().replaceFirst("^torchbatch: ", ""));
     }
   }
 
@@ -53,6 +55,13 @@ public final class TorchbatchJob {
   static boolean isYarnClusterDriver() {
     return "yarn".equals(System.getProperty("spark.master"))
         && "cluster".equals(System.getProperty("spark.submit.deployMode"));
+  }
+
+  /** The command line with every subcommand, {@code predict}'s options from {@link JobOptions}. */
+  static CommandLine commandLine() {
+    CommandLine line = new CommandLine(new TorchbatchJob()).setOverwrittenOptionsAllowed(true);
+    PredictCommand.withJobOptions(line.getSubcommands().get("predict").getCommandSpec());
+    return line;
   }
 
   static int execute(CommandLine commandLine, String... args) {

@@ -55,7 +55,7 @@ class JobCliTest {
   }
 
   private int run(String... args) {
-    CommandLine line = new CommandLine(new TorchbatchJob());
+    CommandLine line = TorchbatchJob.commandLine();
     line.setOut(new PrintWriter(out, true));
     line.setErr(new PrintWriter(err, true));
     return TorchbatchJob.execute(line, args);
@@ -206,10 +206,12 @@ class JobCliTest {
         .contains("set --shape and --dtype");
     assertThat(run(predict(dir.resolve("u").toString(), "--parquet-reader", "fast")))
         .isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("--parquet-reader is torchbatch or spark, not fast");
+    assertThat(err.toString())
+        .contains("--parquet-reader must be one of torchbatch, spark, got 'fast'");
     assertThat(run(predict(dir.resolve("t").toString(), "--parquet-writer", "fast")))
         .isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("--parquet-writer is torchbatch or spark, not fast");
+    assertThat(err.toString())
+        .contains("--parquet-writer must be one of torchbatch, spark, got 'fast'");
     assertThat(Files.exists(dir.resolve("t"))).isFalse();
   }
 
@@ -286,7 +288,20 @@ class JobCliTest {
     }
     Files.writeString(config, "modle=typo\n");
     assertThat(run("predict", "--config", config.toString())).isEqualTo(ExitCodes.USAGE);
-    assertThat(err.toString()).contains("Unknown option 'modle'");
+    assertThat(err.toString())
+        .contains("Unknown option modle in config file")
+        .contains("did you mean model?");
+    Files.writeString(config, "mode=overwrite-partition\n");
+    assertThat(run("predict", "--config", config.toString())).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString())
+        .contains("mode (in " + config + ") must be one of error-if-exists, overwrite, append,");
+    spark.conf().set("spark.torchbatch.job.kep", "id");
+    try {
+      assertThat(run("predict", "--config", config.toString())).isEqualTo(ExitCodes.USAGE);
+      assertThat(err.toString()).contains("did you mean spark.torchbatch.job.keep?");
+    } finally {
+      spark.conf().unset("spark.torchbatch.job.kep");
+    }
   }
 
   @Test

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.spark.internal.config.ConfigEntry$;
 import org.apache.spark.sql.internal.SQLConf$;
 import org.apache.spark.sql.internal.StaticSQLConf$;
 import org.junit.jupiter.api.Test;
-import org.torchbatch.spark.parquet.SplitOpener;
+import org.torchbatch.spark.Setting;
+import org.torchbatch.spark.TorchbatchConf;
 
 /**
  * Every key in conf/spark-defaults.conf, set or commented out, is one Spark or torchbatch reads:
@@ -34,7 +36,7 @@ class SparkDefaultsTest {
               "spark\\.(driver|executor|worker|task)\\.resource\\.[a-z]+\\.(amount|discoveryScript"
                   + "|vendor)"));
   private static final Set<String> TORCHBATCH =
-      Set.of(SplitOpener.READ_AHEAD, SplitOpener.OFF_HEAP_LIMIT);
+      TorchbatchConf.GLOBAL.stream().map(Setting::name).collect(Collectors.toSet());
   // spark-yarn's, not on this classpath; e2e's YarnJobTest submits with them
   private static final Set<String> YARN = Set.of("spark.yarn.maxAppAttempts");
 

@@ -47,7 +47,7 @@ class TableOutputTest {
   }
 
   private int run(String... args) {
-    CommandLine line = new CommandLine(new TorchbatchJob());
+    CommandLine line = TorchbatchJob.commandLine();
     line.setOut(new PrintWriter(new StringWriter(), true));
     line.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of("predict", "--model", MODEL, "--shape", "4"));

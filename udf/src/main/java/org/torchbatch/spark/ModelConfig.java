@@ -11,7 +11,6 @@ import org.apache.spark.network.util.JavaUtils;
 import org.torchbatch.bridge.NullPolicy;
 import org.torchbatch.runtime.DType;
 import org.torchbatch.runtime.TorchbatchException;
-import org.torchbatch.runtime.engine.BatchSizer;
 
 /**
  * One model as declared in Spark conf under {@code spark.torchbatch.model.<name>.*} (session conf
@@ -43,29 +42,15 @@ public record ModelConfig(
     long maxBatchBytes)
     implements Serializable {
 
-  public static final String PREFIX = "spark.torchbatch.model.";
-  public static final String DEFAULT_MODEL = "spark.torchbatch.defaultModel";
-  // the best fixed size depends on the model (here mlp_small 512-1024 rows, tiny_mlp 4096-8192)
-  public static final String DEFAULT_BATCH_SIZE = BatchSizer.AUTO;
-  public static final int DEFAULT_MAX_BATCH_SIZE = 16384;
+  public static final String PREFIX = TorchbatchConf.MODEL_PREFIX;
+  public static final String DEFAULT_MODEL = TorchbatchConf.DEFAULT_MODEL.name();
+  // the best fixed size depends on the model
+  public static final String DEFAULT_BATCH_SIZE = TorchbatchConf.model("batchSize").defaultValue();
+  public static final int DEFAULT_MAX_BATCH_SIZE =
+      Integer.parseInt(TorchbatchConf.model("maxBatchSize").defaultValue());
 
   /** Every setting a model takes, after {@code spark.torchbatch.model.<name>.}. */
-  static final List<String> KEYS =
-      List.of(
-          "path",
-          "method",
-          "batchSize",
-          "maxBatchSize",
-          "device",
-          "outputs",
-          "nullPolicy",
-          "shapes",
-          "dtypes",
-          "sha256",
-          "oneDnnLstm",
-          "checkExamples",
-          "onError",
-          "maxBatchBytes");
+  static final List<String> KEYS = TorchbatchConf.MODEL.stream().map(Setting::name).toList();
 
   /** Every model declared in this conf, by name. */
   public static List<String> declaredNames(Map<String, String> conf) {
@@ -103,6 +88,14 @@ public record ModelConfig(
   public static ModelConfig parse(String name, Map<String, String> conf) {
     String key = PREFIX + name + ".";
     SettingNames.checkKnown(key, conf.keySet(), KEYS);
+    TorchbatchConf.checkKnown(conf.keySet());
+    java.util.function.Function<String, String> value =
+        setting -> {
+          String given = conf.get(key + setting);
+          return given == null
+              ? TorchbatchConf.model(setting).defaultValue()
+              : TorchbatchConf.model(setting).check(key + setting, given);
+        };
     String path = conf.get(key + "path");
     if (path == null) {
       throw new TorchbatchException(
@@ -116,22 +109,19 @@ public record ModelConfig(
     return new ModelConfig(
         name,
         path,
-        conf.getOrDefault(key + "method", "forward"),
-        BatchSizer.validate(
-            key + "batchSize", conf.getOrDefault(key + "batchSize", DEFAULT_BATCH_SIZE)),
-        positive(
-            key + "maxBatchSize",
-            conf.getOrDefault(key + "maxBatchSize", String.valueOf(DEFAULT_MAX_BATCH_SIZE))),
-        conf.getOrDefault(key + "device", "auto").toLowerCase(Locale.ROOT),
+        value.apply("method"),
+        value.apply("batchSize"),
+        positive(key + "maxBatchSize", value.apply("maxBatchSize")),
+        value.apply("device").toLowerCase(Locale.ROOT),
         list(conf.get(key + "outputs")),
-        NullPolicy.parse(conf.getOrDefault(key + "nullPolicy", "fail")),
+        NullPolicy.parse(value.apply("nullPolicy")),
         shapes(conf.get(key + "shapes")),
         dtypes(conf.get(key + "dtypes")),
         conf.get(key + "sha256"),
-        bool(key + "oneDnnLstm", conf.getOrDefault(key + "oneDnnLstm", "false")),
-        bool(key + "checkExamples", conf.getOrDefault(key + "checkExamples", "true")),
-        OnError.parse(key + "onError", conf.getOrDefault(key + "onError", "fail")),
-        bytes(key + "maxBatchBytes", conf.getOrDefault(key + "maxBatchBytes", "1g")));
+        bool(key + "oneDnnLstm", value.apply("oneDnnLstm")),
+        bool(key + "checkExamples", value.apply("checkExamples")),
+        OnError.parse(key + "onError", value.apply("onError")),
+        bytes(key + "maxBatchBytes", value.apply("maxBatchBytes")));
   }
 
   /** A value that equals for equal settings (records compare arrays by identity). */

@@ -113,7 +113,7 @@ class PredictErrorsTest extends SparkTestBase {
     rejectsNegative("unknown_policy", "skip");
     assertThatThrownBy(
             () -> spark.sql("SELECT predict('unknown_policy', x) FROM amounts").collect())
-        .hasStackTraceContaining("onError must be fail, null or quarantine, got 'skip'");
+        .hasStackTraceContaining("onError must be one of fail, null, quarantine, got 'skip'");
   }
 
   @Test

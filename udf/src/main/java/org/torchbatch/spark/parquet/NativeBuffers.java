@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.parquet.bytes.ByteBufferAllocator;
+import org.apache.spark.network.util.JavaUtils;
+import org.torchbatch.spark.TorchbatchConf;
 
 /**
  * Off-heap buffers for one file reader's column chunks and decompressed pages, taken from blocks
@@ -22,7 +24,8 @@ import org.apache.parquet.bytes.ByteBufferAllocator;
  * executor's metrics.
  */
 final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
-  static final long DEFAULT_LIMIT = 1L << 30;
+  static final long DEFAULT_LIMIT =
+      JavaUtils.byteStringAsBytes(TorchbatchConf.OFF_HEAP_LIMIT.defaultValue());
   static final long KEPT_BYTES = 256L << 20;
   private static final long BLOCK_ROUNDING = 1L << 20;
   private static final long SMALLEST_BLOCK = 64L << 10;

@@ -23,6 +23,8 @@ import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
+import org.apache.spark.network.util.JavaUtils;
+import org.torchbatch.spark.TorchbatchConf;
 
 /**
  * Opens a file split for {@link ParquetSplitBatches}: reads its footer once, decides whether this
@@ -35,15 +37,16 @@ public final class SplitOpener {
    * columns by size; 0 reads each row group's chunks whole before its first page, as parquet-mr
    * does.
    */
-  public static final String READ_AHEAD = "spark.torchbatch.parquet.readAhead";
+  public static final String READ_AHEAD = TorchbatchConf.READ_AHEAD.name();
 
   /**
    * Bytes of off-heap blocks (read-aheads, chunks, pages, and the free blocks kept for the next
    * reader) all of an executor's readers may hold at once.
    */
-  public static final String OFF_HEAP_LIMIT = "spark.torchbatch.parquet.offHeapLimit";
+  public static final String OFF_HEAP_LIMIT = TorchbatchConf.OFF_HEAP_LIMIT.name();
 
-  static final long DEFAULT_READ_AHEAD = 32L << 20;
+  static final long DEFAULT_READ_AHEAD =
+      JavaUtils.byteStringAsBytes(TorchbatchConf.READ_AHEAD.defaultValue());
   private static final Set<Encoding> READABLE =
       EnumSet.of(Encoding.PLAIN, Encoding.RLE, Encoding.PLAIN_DICTIONARY, Encoding.RLE_DICTIONARY);
 

@@ -1,0 +1,98 @@
+package org.torchbatch.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileSystem;
+
+/** What the fault tests wait for in a job under way: an executor running it, a committed task. */
+final class RunningJobs {
+  private RunningJobs() {}
+
+  /**
+   * Spark settings that keep a job's executors busy long enough to be interrupted (small splits)
+   * and record what happened to its tasks in an event log of its own, in {@code events}.
+   */
+  static List<String> slowAndLogged(Path events) throws IOException {
+    if (Files.exists(events)) {
+      try (Stream<Path> old = Files.walk(events)) {
+        old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(events);
+    return List.of(
+        "spark.sql.files.maxPartitionBytes=2m",
+        "spark.eventLog.enabled=true",
+        "spark.eventLog.dir=" + events.toUri(),
+        // one plain file, which EventLog reads as JSON lines
+        "spark.eventLog.rolling.enabled=false",
+        "spark.eventLog.compress=false");
+  }
+
+  /** An executor of the job, once a task on it has set up its model. */
+  static ProcessHandle executorRunningTasks(Cluster cluster, Cluster.Running job)
+      throws Exception {
+    long since = System.currentTimeMillis();
+    for (int i = 0; i < 600 && job.process().isAlive(); i++) {
+      Optional<ProcessHandle> executor = executorOfAppStartedAfter(cluster, since);
+      if (executor.isPresent()) {
+        return executor.get();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no executor ran the model while the job ran");
+  }
+
+  /** Waits until a file whose path {@code matches} appears under {@code dir} while the job runs. */
+  static void awaitFile(
+      FileSystem fs, String dir, Predicate<String> matches, Cluster.Running job)
+      throws Exception {
+    for (int i = 0; i < 1200 && job.process().isAlive(); i++) {
+      if (fs.exists(new org.apache.hadoop.fs.Path(dir))) {
+        var files = fs.listFiles(new org.apache.hadoop.fs.Path(dir), true);
+        while (files.hasNext()) {
+          if (matches.test(files.next().getPath().toString())) {
+            return;
+          }
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no task of the job committed output under " + dir + " while it ran");
+  }
+
+  private static Optional<ProcessHandle> executorOfAppStartedAfter(Cluster cluster, long since)
+      throws IOException {
+    try (Stream<Path> logs = Files.walk(cluster.root().resolve("e2e/target/cluster"))) {
+      Optional<String> app =
+          logs.filter(p -> p.getFileName().toString().equals("stderr"))
+              .filter(p -> p.toFile().lastModified() >= since)
+              .filter(p -> read(p).contains(" on cpu (device="))
+              .map(p -> p.getParent().getParent().getFileName().toString())
+              .findFirst();
+      return app.flatMap(
+          id ->
+              ProcessHandle.allProcesses()
+                  .filter(
+                      p ->
+                          p.info()
+                              .commandLine()
+                              .orElse("")
+                              .contains("CoarseGrainedExecutorBackend"))
+                  .filter(p -> p.info().commandLine().orElse("").contains(id))
+                  .findFirst());
+    }
+  }
+
+  static String read(Path path) {
+    try {
+      return Files.readString(path);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}
