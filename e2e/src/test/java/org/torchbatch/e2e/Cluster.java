@@ -18,8 +18,13 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
-/** The e2e cluster from {@code e2e/cluster}: starts it, submits jobs to it, stops it. */
+/**
+ * The e2e cluster from {@code e2e/cluster}: started once for the whole suite, submits jobs to it,
+ * stopped when the test JVM exits (and by e2e/run's trap).
+ */
 final class Cluster implements AutoCloseable {
+  private static Cluster shared;
+
   private final Path root = Path.of(System.getProperty("torchbatch.root")).toAbsolutePath();
   private final Path sparkHome = Path.of(System.getProperty("spark.home"));
   private final Path logs = root.resolve("e2e/target/submits");
@@ -33,7 +38,25 @@ final class Cluster implements AutoCloseable {
   final long startSeconds;
   private int submits;
 
-  Cluster() throws Exception {
+  /** The suite's cluster, started by the first test class that asks. */
+  static synchronized Cluster shared() throws Exception {
+    if (shared == null) {
+      shared = new Cluster();
+      Cluster started = shared;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> started.stopQuietly()));
+    }
+    return shared;
+  }
+
+  private void stopQuietly() {
+    try {
+      close();
+    } catch (Exception e) {
+      System.err.println("e2e/cluster stop failed: " + e);
+    }
+  }
+
+  private Cluster() throws Exception {
     Files.createDirectories(logs);
     Process start = script("start").start();
     String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -125,10 +148,16 @@ final class Cluster implements AutoCloseable {
 
   private Running start(String master, String deployMode, List<String> sparkConf, String... jobArgs)
       throws Exception {
+    // what bin/spark-submit's launcher opens (the Hive metastore client needs java.net)
     String opens =
         "--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
             + " --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
-            + " --add-opens=java.base/java.lang.invoke=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true";
+            + " --add-opens=java.base/java.lang.invoke=ALL-UNNAMED"
+            + " --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED"
+            + " --add-opens=java.base/sun.nio.cs=ALL-UNNAMED"
+            + " --add-opens=java.base/sun.util.calendar=ALL-UNNAMED"
+            + " --add-opens=java.base/sun.security.action=ALL-UNNAMED"
+            + " -Dio.netty.tryReflectionSetAccessible=true";
     List<String> command = new ArrayList<>(List.of("java", "-Xmx768m"));
     command.addAll(List.of(opens.split(" ")));
     command.addAll(
@@ -168,7 +197,11 @@ final class Cluster implements AutoCloseable {
     command.addAll(List.of(jobArgs));
     Path log = logs.resolve("submit-" + (++submits) + ".log");
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            // what a driver leaves in its working folder (Derby's log) stays under target/
+            .directory(logs.toFile());
     builder.environment().put("SPARK_HOME", sparkHome.toString());
     builder.environment().put("SPARK_SCALA_VERSION", "2.13");
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,6 +20,8 @@ import org.torchbatch.runtime.cli.ExitCodes;
  * against graph-runtime; a model replaced under a long-lived session; bad rows and failing models;
  * GPU scheduling shape.
  */
+// last: it stops a worker of the shared cluster
+@Order(Integer.MAX_VALUE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultTest {
   private static final int ROWS = 40_000;
@@ -31,20 +32,13 @@ class ClusterFaultTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new Cluster();
+    cluster = Cluster.shared();
     model = cluster.uploadFixture("mlp_small.pt");
     deep = cluster.uploadFixture("mlp_deep.pt");
     cluster.uploadFixture("calls_unused.pt");
     input =
         cluster.writeInput(
             "input", "IF(id % 1000 = 7, NULL, " + ClusterJobTest.FEATURES + ")", ROWS, 8);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   /**

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
@@ -32,17 +31,10 @@ class ClusterJobTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new Cluster();
+    cluster = Cluster.shared();
     model = cluster.uploadFixture("mlp_small.pt");
     cluster.uploadFixture("state_dict.pt");
     input = cluster.writeInput("input", FEATURES, ROWS, 4);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   private static org.apache.hadoop.fs.Path hdfsPath(String uri) {

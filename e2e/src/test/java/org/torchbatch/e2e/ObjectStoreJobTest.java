@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileSystem;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.torchbatch.runtime.archive.ArchiveDigest;
@@ -27,18 +26,11 @@ class ObjectStoreJobTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new Cluster();
+    cluster = Cluster.shared();
     s3 = cluster.s3fs();
     model = cluster.uploadFixture(s3, cluster.s3, "mlp_small.pt");
     input =
         cluster.writeInput(cluster.s3, cluster.s3Conf(), "input", ClusterJobTest.FEATURES, ROWS, 4);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   private static Path fixture(String name) {

@@ -34,8 +34,7 @@ final class RunningJobs {
   }
 
   /** An executor of the job, once a task on it has set up its model. */
-  static ProcessHandle executorRunningTasks(Cluster cluster, Cluster.Running job)
-      throws Exception {
+  static ProcessHandle executorRunningTasks(Cluster cluster, Cluster.Running job) throws Exception {
     long since = System.currentTimeMillis();
     for (int i = 0; i < 600 && job.process().isAlive(); i++) {
       Optional<ProcessHandle> executor = executorOfAppStartedAfter(cluster, since);
@@ -48,8 +47,7 @@ final class RunningJobs {
   }
 
   /** Waits until a file whose path {@code matches} appears under {@code dir} while the job runs. */
-  static void awaitFile(
-      FileSystem fs, String dir, Predicate<String> matches, Cluster.Running job)
+  static void awaitFile(FileSystem fs, String dir, Predicate<String> matches, Cluster.Running job)
       throws Exception {
     for (int i = 0; i < 1200 && job.process().isAlive(); i++) {
       if (fs.exists(new org.apache.hadoop.fs.Path(dir))) {

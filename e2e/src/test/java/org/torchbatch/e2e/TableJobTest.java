@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
@@ -29,7 +28,7 @@ class TableJobTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new Cluster();
+    cluster = Cluster.shared();
     cluster.uploadFixture("mlp_small.pt");
     cluster.uploadFixture("mlp_deep.pt");
     Path derby = cluster.root().resolve("e2e/target/cluster/metastore_db");
@@ -60,13 +59,6 @@ class TableJobTest {
                 + ROWS
                 + ", 1, 8)");
     assertThat(made.exitCode()).as(made.output()).isZero();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   private static String model(String file) {
@@ -145,7 +137,9 @@ class TableJobTest {
                 .toArray(new String[0]));
     ProcessHandle executor = RunningJobs.executorRunningTasks(cluster, rerun);
     RunningJobs.awaitFile(
-        cluster.fs(), scores, path -> path.contains("/.spark-staging-") && path.contains("/part-"),
+        cluster.fs(),
+        scores,
+        path -> path.contains("/.spark-staging-") && path.contains("/part-"),
         rerun);
     executor.destroyForcibly();
     Cluster.Submit done = rerun.await();

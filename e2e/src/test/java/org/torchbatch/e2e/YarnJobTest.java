@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
@@ -25,16 +24,9 @@ class YarnJobTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new Cluster();
+    cluster = Cluster.shared();
     model = cluster.uploadFixture("mlp_small.pt");
-    input = cluster.writeInput("input", ClusterJobTest.FEATURES, ROWS, 4);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
+    input = cluster.writeInput("yarn-input", ClusterJobTest.FEATURES, ROWS, 4);
   }
 
   private static JsonNode summary(String uri) throws Exception {

@@ -77,25 +77,30 @@ public final class ModelBatchRunner implements AutoCloseable {
     metrics.modelLoaded(
         ModelCache.shared().loads() - loadsBefore,
         ModelCache.shared().loadMillis() - loadMillisBefore);
-    if (model.config().checkExamples()) {
-      try {
-        handle.checkExamples(model.config().oneDnnLstm());
-      } catch (RuntimeException e) {
-        handle.close();
-        throw new TorchbatchException(ModelInspector.examplesFailed(model.config(), e), e);
+    // the handle is this runner's from here on: a step below that throws gives it back
+    try {
+      if (model.config().checkExamples()) {
+        try {
+          handle.checkExamples(model.config().oneDnnLstm());
+        } catch (RuntimeException e) {
+          throw new TorchbatchException(ModelInspector.examplesFailed(model.config(), e), e);
+        }
       }
+      this.runner = handle.newRunner(Math.max(1, taskCpus), model.config().oneDnnLstm());
+      this.encoder = new BatchEncoder(model.arguments(), model.config().nullPolicy(), allocator);
+      this.decoder = new BatchDecoder(model.outputs(), allocator);
+      this.sizer =
+          SIZERS.computeIfAbsent(
+              model.config().key() + "|" + device,
+              key ->
+                  BatchSizer.of(
+                      "'" + model.name() + "' on " + device,
+                      model.config().batchSize(),
+                      model.config().maxBatchSize()));
+    } catch (RuntimeException | Error e) {
+      handle.close();
+      throw e;
     }
-    this.runner = handle.newRunner(Math.max(1, taskCpus), model.config().oneDnnLstm());
-    this.encoder = new BatchEncoder(model.arguments(), model.config().nullPolicy(), allocator);
-    this.decoder = new BatchDecoder(model.outputs(), allocator);
-    this.sizer =
-        SIZERS.computeIfAbsent(
-            model.config().key() + "|" + device,
-            key ->
-                BatchSizer.of(
-                    "'" + model.name() + "' on " + device,
-                    model.config().batchSize(),
-                    model.config().maxBatchSize()));
   }
 
   private static int gpuCount(String device) {

@@ -134,27 +134,48 @@ case class PredictPartition(
 
   /**
    * What both paths set up in a task: an allocator, one runner per predict call, the output
-   * projection of rows laid out as `input` joined with the results; `onEnd` frees a path's own
-   * resources, then the runners, then the allocator.
+   * projection of rows laid out as `input` joined with the results. The task's end frees what
+   * `onEnd` names (a path's own resources), then the runners, then the allocator; it is
+   * registered before any of them is opened, so a runner that fails to open (a model that does
+   * not load) still frees the ones opened before it.
    */
   private class TaskRun(input: Seq[Attribute]) {
     private val task = TaskContext.get()
     private val resources = new TaskResources(task)
+    private val opened = ArrayBuffer.empty[AutoCloseable]
+    private var release: () => Unit = () => ()
+    task.addTaskCompletionListener[Unit](_ => closeAll())
+
     val allocator: BufferAllocator =
-      ArrowInputs.taskAllocator(s"torchbatch-task-${task.taskAttemptId()}")
+      own(ArrowInputs.taskAllocator(s"torchbatch-task-${task.taskAttemptId()}"))
     val metricsSink = new SqlBatchMetrics(metrics)
     val runners: Seq[ModelBatchRunner] = calls.map { call =>
-      new ModelBatchRunner(
-        call.model, hadoopConf.value.value, allocator, resources.cpus, resources.gpus, metricsSink)
+      own(
+        new ModelBatchRunner(
+          call.model, hadoopConf.value.value, allocator, resources.cpus, resources.gpus,
+          metricsSink))
     }
     val project: UnsafeProjection =
       UnsafeProjection.create(passthrough ++ resultAttrs, input ++ resultAttrs)
     val numOutputRows: SQLMetric = metrics("numOutputRows")
 
-    def onEnd(release: => Unit): Unit = task.addTaskCompletionListener[Unit] { _ =>
-      release
-      runners.foreach(_.close())
-      allocator.close()
+    def onEnd(resources: => Unit): Unit = release = () => resources
+
+    private def own[T <: AutoCloseable](resource: T): T = {
+      opened += resource
+      resource
+    }
+
+    /** Frees everything, last opened first; the first failure is thrown once all were tried. */
+    private def closeAll(): Unit = {
+      var failure: Throwable = null
+      val steps = (() => release()) +: opened.reverseIterator.map(r => () => r.close()).toSeq
+      steps.foreach { step =>
+        try step()
+        catch { case e: Throwable => if (failure == null) failure = e else failure.addSuppressed(e) }
+      }
+      opened.clear()
+      if (failure != null) throw failure
     }
   }
 
