@@ -14,8 +14,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Parquet write options that turn dictionary encoding off for the float and double columns a model
  * writes: its scores almost never repeat, so Parquet would build a dictionary for each column chunk
- * only to drop it (measured: ~3% of the job's CPU). A dictionary setting in the Hadoop conf, for
- * all columns or for one, is left to win.
+ * only to drop it (its cost: docs/performance.md). A dictionary setting in the Hadoop conf, for all
+ * columns or for one, is left to win.
  */
 final class PlainFloatColumns {
   static final String DICTIONARY = "parquet.enable.dictionary";

@@ -19,9 +19,9 @@ import org.apache.spark.unsafe.Platform;
 /**
  * A model's output column as Spark reads it, straight from the Arrow buffers it was decoded into:
  * numbers of 1 to 8 bytes, lists and structs of them. Spark's {@link ArrowColumnVector}, which
- * every other type keeps, checks bounds and reference counts on each element it reads (~4% of a
- * tiny model's job, more for wide outputs such as embeddings). The buffers are final once decoded,
- * and the predict operator closes the vector only after every row read from it was projected.
+ * every other type keeps, checks bounds and reference counts on each element it reads (a cost that
+ * grows with the output's width, docs/performance.md). The buffers are final once decoded, and the
+ * predict operator closes the vector only after every row read from it was projected.
  */
 final class OutputColumn extends ArrowColumnVector {
   private static final List<Class<?>> NUMBERS =
