@@ -3,12 +3,18 @@ package org.torchbatch.job;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
+import org.apache.spark.sql.classic.ExpressionUtils;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.torchbatch.runtime.archive.ArchiveInfo;
 import org.torchbatch.runtime.cli.ExitCodes;
@@ -16,12 +22,12 @@ import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.spark.ModelConfig;
 import org.torchbatch.spark.ModelInspector;
 import org.torchbatch.spark.OnError;
-import scala.jdk.javaapi.CollectionConverters;
+import org.torchbatch.spark.TorchbatchFunctions;
 
 /**
- * Reads a table, adds the model's predictions through SQL {@code predict} (the same batched
- * operator as every other front door) and writes the result. Everything that can be checked on the
- * driver is checked before any task runs, each failure with its own exit code.
+ * Reads a table, adds the model's predictions through {@link TorchbatchFunctions#predict} (the same
+ * batched operator as every other front door) and writes the result. Everything that can be checked
+ * on the driver is checked before any task runs, each failure with its own exit code.
  */
 final class PredictJob {
   static final String MODEL = "job";
@@ -54,11 +60,9 @@ final class PredictJob {
 
   private void runOnce(boolean dryRun) {
     long begin = System.nanoTime();
-    declareModel();
+    Map<String, String> modelSettings = modelSettings();
     // the archive first: an unusable model must fail before reading the input starts any task
-    ModelConfig model =
-        JobErrors.analyse(
-            () -> ModelConfig.parse(MODEL, CollectionConverters.asJava(spark.conf().getAll())));
+    ModelConfig model = JobErrors.analyse(() -> ModelConfig.of(MODEL, modelSettings));
     ArchiveInfo archive =
         JobErrors.analyse(
             () -> ModelInspector.checkArchive(model, spark.sparkContext().hadoopConfiguration()));
@@ -92,8 +96,9 @@ final class PredictJob {
                     settings.list("shape"),
                     archive,
                     settings.require("method")));
-    spark.conf().set(ModelConfig.PREFIX + MODEL + ".shapes", String.join(";", shapes));
-    Dataset<Row> result = predictions(inputRows, sha256);
+    modelSettings.put(ModelOption.SHAPES.setting, String.join(";", shapes));
+    ModelConfig shaped = JobErrors.analyse(() -> ModelConfig.of(MODEL, modelSettings));
+    Dataset<Row> result = predictions(inputRows, shaped, sha256);
     summary.phase("validate", begin);
     if (dryRun) {
       long sample = System.nanoTime();
@@ -129,17 +134,16 @@ final class PredictJob {
     summary.finish(begin);
   }
 
-  private void declareModel() {
-    String key = ModelConfig.PREFIX + MODEL + ".";
+  /** The model's settings from the job's options; the session's conf is not touched for them. */
+  private Map<String, String> modelSettings() {
+    Map<String, String> model = new LinkedHashMap<>();
     for (ModelOption option : ModelOption.values()) {
       String value = option.value.apply(settings);
-      if (value == null) {
-        spark.conf().unset(key + option.setting);
-      } else {
-        spark.conf().set(key + option.setting, value);
+      if (value != null) {
+        model.put(option.setting, value);
       }
     }
-    String batchSize = spark.conf().get(key + ModelOption.BATCH_SIZE.setting);
+    String batchSize = model.get(ModelOption.BATCH_SIZE.setting);
     // a fixed size gets reader batches as long as a model call, so one input batch feeds whole
     // calls; auto keeps Spark's (4096 rows), which cap its calls and keep wide rows' batches small
     if (!BatchSizer.isAuto(batchSize)) {
@@ -150,6 +154,7 @@ final class PredictJob {
         }
       }
     }
+    return model;
   }
 
   /** The input, filtered by {@code --where} (which Spark pushes down to the source). */
@@ -232,7 +237,7 @@ final class PredictJob {
                 .save(errors.writePath()));
   }
 
-  private Dataset<Row> predictions(Dataset<Row> input, String sha256) {
+  private Dataset<Row> predictions(Dataset<Row> input, ModelConfig model, String sha256) {
     List<String> arguments = settings.list("arg");
     if (arguments.isEmpty()) {
       throw new JobException(
@@ -249,11 +254,11 @@ final class PredictJob {
               + "; input columns: "
               + Arrays.toString(input.columns()));
     }
-    List<String> select = new ArrayList<>();
-    keep.forEach(c -> select.add("`" + c + "`"));
-    select.add("predict('" + MODEL + "', " + String.join(", ", arguments) + ") AS " + RESULT);
-    Dataset<Row> selected =
-        JobErrors.analyse(() -> input.selectExpr(select.toArray(new String[0])));
+    List<Column> select = new ArrayList<>();
+    keep.forEach(c -> select.add(named(c)));
+    Column[] args = arguments.stream().map(functions::expr).toArray(Column[]::new);
+    select.add(TorchbatchFunctions.predict(model, args).as(RESULT));
+    Dataset<Row> selected = JobErrors.analyse(() -> input.select(select.toArray(new Column[0])));
     Dataset<Row> predicted =
         quarantine == null
             ? selected
@@ -280,19 +285,25 @@ final class PredictJob {
   /** A single output becomes one column; several (a struct) become one column each. */
   private Dataset<Row> expandOutputs(Dataset<Row> predicted, List<String> keep) {
     List<String> names = settings.list("outputs");
-    List<String> columns = new ArrayList<>();
-    keep.forEach(c -> columns.add("`" + c + "`"));
+    List<Column> columns = new ArrayList<>();
+    keep.forEach(c -> columns.add(named(c)));
+    Column result = named(RESULT);
     if (predicted.schema().apply(RESULT).dataType() instanceof StructType struct) {
       List<String> fields =
           Arrays.stream(struct.fieldNames()).filter(f -> !f.equals(OnError.ERROR_FIELD)).toList();
       for (String field : fields) {
         String column =
             fields.size() == 1 ? (names.isEmpty() ? "prediction" : names.get(0)) : field;
-        columns.add(RESULT + ".`" + field + "` AS `" + column + "`");
+        columns.add(result.getField(field).as(column));
       }
     } else {
-      columns.add(RESULT + " AS `" + (names.isEmpty() ? "prediction" : names.get(0)) + "`");
+      columns.add(result.as(names.isEmpty() ? "prediction" : names.get(0)));
     }
-    return predicted.selectExpr(columns.toArray(new String[0]));
+    return predicted.select(columns.toArray(new Column[0]));
+  }
+
+  /** The column named exactly {@code name} (dots and backticks are part of it, never parsed). */
+  static Column named(String name) {
+    return ExpressionUtils.column(UnresolvedAttribute.quoted(name));
   }
 }

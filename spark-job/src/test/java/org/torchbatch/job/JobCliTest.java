@@ -28,6 +28,7 @@ import org.torchbatch.runtime.archive.ArchiveDigest;
 import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.runtime.testing.Fixtures;
 import picocli.CommandLine;
+import scala.jdk.javaapi.CollectionConverters;
 
 /** The command line end to end on local[2]: options, exit codes, formats, modes, summary. */
 class JobCliTest {
@@ -117,9 +118,13 @@ class JobCliTest {
     assertThat(rows.stream().map(r -> r.getLong(0)).distinct().count()).isEqualTo(ROWS);
     assertThat(spark.read().parquet(output).columns()).containsExactly("id", "dt", "prediction");
     assertThat(Files.exists(Path.of(output, "_SUCCESS"))).isTrue();
+    // the same model through SQL, declared apart from the job (which declares none in the session)
+    spark.conf().set("spark.torchbatch.model.expected.path", MODEL);
+    spark.conf().set("spark.torchbatch.model.expected.shapes", "4");
     List<Row> expected =
         spark
-            .sql("SELECT id, predict('job', features) FROM parquet.`" + input + "` ORDER BY id")
+            .sql(
+                "SELECT id, predict('expected', features) FROM parquet.`" + input + "` ORDER BY id")
             .collectAsList();
     for (int i = 0; i < ROWS; i++) {
       assertThat(rows.get(i).getList(2)).isEqualTo(expected.get(i).getList(1));
@@ -282,10 +287,16 @@ class JobCliTest {
           .as(err.toString())
           .isZero();
       assertThat(spark.read().parquet(output).columns()).containsExactly("id", "from_cli");
-      assertThat(spark.conf().get("spark.torchbatch.model.job.batchSize")).isEqualTo("7");
+      assertThat(CollectionConverters.asJava(spark.conf().getAll()).keySet())
+          .as("the job declares its model in no session conf")
+          .noneMatch(key -> key.startsWith("spark.torchbatch.model.job."));
     } finally {
       spark.conf().unset("spark.torchbatch.job.keep");
     }
+    Files.writeString(config, "batch-size=seven\n");
+    assertThat(run("predict", "--config", config.toString())).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString())
+        .contains("batch-size (in " + config + ") must be a positive integer");
     Files.writeString(config, "modle=typo\n");
     assertThat(run("predict", "--config", config.toString())).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString())

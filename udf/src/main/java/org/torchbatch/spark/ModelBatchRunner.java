@@ -8,8 +8,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.arrow.vector.util.TransferPair;
-import org.apache.arrow.vector.util.VectorAppender;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.rdd.InputFileBlockHolder;
@@ -166,10 +164,7 @@ public final class ModelBatchRunner implements AutoCloseable {
         model.structResult()
             ? model.outputs().structField("prediction")
             : model.outputs().fields().get(0).toArrowField();
-    FieldVector vector = field.createVector(allocator);
-    vector.allocateNew();
-    vector.setValueCount(rows);
-    return vector;
+    return PredictionVectors.nulls(field, rows, allocator);
   }
 
   /**
@@ -219,18 +214,8 @@ public final class ModelBatchRunner implements AutoCloseable {
     return arguments.getFieldVectors().stream().mapToLong(FieldVector::getBufferSize).sum();
   }
 
-  /** A new vector with {@code head}'s rows then {@code tail}'s (rare: only after running out). */
   private FieldVector concat(FieldVector head, FieldVector tail) {
-    TransferPair pair = head.getTransferPair(allocator);
-    pair.transfer();
-    FieldVector joined = (FieldVector) pair.getTo();
-    try {
-      tail.accept(new VectorAppender(joined), null);
-      return joined;
-    } catch (RuntimeException e) {
-      joined.close();
-      throw e;
-    }
+    return PredictionVectors.concat(head, tail, allocator);
   }
 
   private FieldVector runOnce(VectorSchemaRoot arguments) {

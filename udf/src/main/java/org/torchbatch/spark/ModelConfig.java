@@ -85,6 +85,17 @@ public record ModelConfig(
                 + " or call predict('<name>', ...)");
   }
 
+  /**
+   * A model from its settings, keyed as after {@code spark.torchbatch.model.<name>.} ({@code path},
+   * {@code batchSize}, ...): checked as Spark conf would be, touching no conf.
+   */
+  public static ModelConfig of(String name, Map<String, String> settings) {
+    Map<String, String> conf = new java.util.LinkedHashMap<>();
+    settings.forEach((key, value) -> conf.put(PREFIX + name + "." + key, value));
+    return parse(name, conf);
+  }
+
+  /** The model {@code name} as declared in {@code conf} under {@code spark.torchbatch.model.}. */
   public static ModelConfig parse(String name, Map<String, String> conf) {
     String key = PREFIX + name + ".";
     SettingNames.checkKnown(key, conf.keySet(), KEYS);

@@ -27,8 +27,13 @@ object PredictFunction {
         (model.toString, rest)
       case _ => (ModelConfig.defaultName(conf), arguments)
     }
+    prepare(ModelConfig.parse(name, conf), inputs)
+  }
+
+  /** The call of `config`'s model over resolved `inputs`, checked on the driver. */
+  def prepare(config: ModelConfig, inputs: Seq[Expression]): PredictExpression = {
     val model = ModelInspector.prepare(
-      ModelConfig.parse(name, conf),
+      config,
       argumentNames(inputs).asJava,
       inputs.map(_.dataType).asJava,
       SparkContext.getOrCreate().hadoopConfiguration)

@@ -6,7 +6,8 @@ import org.apache.spark.sql.catalyst.expressions.ExpressionInfo
 
 /**
  * Enable with `spark.sql.extensions=org.torchbatch.spark.TorchbatchExtensions`: registers
- * `predict(...)`, the rule that batches it, and the operator that runs it.
+ * `predict(...)`, the rule that resolves [[TorchbatchFunctions]]' calls, the rule that batches
+ * them, and the operator that runs them.
  */
 class TorchbatchExtensions extends (SparkSessionExtensions => Unit) {
   override def apply(extensions: SparkSessionExtensions): Unit = {
@@ -20,6 +21,7 @@ class TorchbatchExtensions extends (SparkSessionExtensions => Unit) {
           "spark.torchbatch.model.<name>.* over its arguments, in batches",
         ""),
       PredictFunction.build _))
+    extensions.injectResolutionRule(_ => ResolvePredictCalls)
     extensions.injectOptimizerRule(_ => ExtractPredict)
     extensions.injectPlannerStrategy(_ => PredictStrategy)
     extensions.injectColumnar(_ => ColumnarPredictInput)
