@@ -134,9 +134,23 @@ final class PredictJob {
     summary.finish(begin);
   }
 
-  /** The model's settings from the job's options; the session's conf is not touched for them. */
+  /**
+   * The model's settings: those Spark conf gives the model {@code job} (e.g. {@code
+   * maxBatchBytes}), then the job's options over them. Nothing is written to the session's conf.
+   */
   private Map<String, String> modelSettings() {
     Map<String, String> model = new LinkedHashMap<>();
+    String prefix = ModelConfig.PREFIX + MODEL + ".";
+    spark
+        .conf()
+        .getAll()
+        .foreach(
+            entry -> {
+              if (entry._1().startsWith(prefix)) {
+                model.put(entry._1().substring(prefix.length()), entry._2());
+              }
+              return null;
+            });
     for (ModelOption option : ModelOption.values()) {
       String value = option.value.apply(settings);
       if (value != null) {

@@ -293,6 +293,15 @@ class JobCliTest {
     } finally {
       spark.conf().unset("spark.torchbatch.job.keep");
     }
+    // Spark conf still reaches the job's model for what the job has no option for
+    spark.conf().set("spark.torchbatch.model.job.maxBatchBytes", "lots");
+    try {
+      assertThat(run(predict(dir.resolve("never").toString()))).isEqualTo(ExitCodes.USAGE);
+      assertThat(err.toString())
+          .contains("spark.torchbatch.model.job.maxBatchBytes must be a size");
+    } finally {
+      spark.conf().unset("spark.torchbatch.model.job.maxBatchBytes");
+    }
     Files.writeString(config, "batch-size=seven\n");
     assertThat(run("predict", "--config", config.toString())).isEqualTo(ExitCodes.USAGE);
     assertThat(err.toString())
