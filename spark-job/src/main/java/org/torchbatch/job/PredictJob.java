@@ -12,8 +12,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
-import org.apache.spark.sql.classic.ExpressionUtils;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.torchbatch.runtime.archive.ArchiveInfo;
@@ -269,7 +267,7 @@ final class PredictJob {
               + Arrays.toString(input.columns()));
     }
     List<Column> select = new ArrayList<>();
-    keep.forEach(c -> select.add(named(c)));
+    keep.forEach(c -> select.add(TorchbatchFunctions.columnNamed(c)));
     Column[] args = arguments.stream().map(functions::expr).toArray(Column[]::new);
     select.add(TorchbatchFunctions.predict(model, args).as(RESULT));
     Dataset<Row> selected = JobErrors.analyse(() -> input.select(select.toArray(new Column[0])));
@@ -300,8 +298,8 @@ final class PredictJob {
   private Dataset<Row> expandOutputs(Dataset<Row> predicted, List<String> keep) {
     List<String> names = settings.list("outputs");
     List<Column> columns = new ArrayList<>();
-    keep.forEach(c -> columns.add(named(c)));
-    Column result = named(RESULT);
+    keep.forEach(c -> columns.add(TorchbatchFunctions.columnNamed(c)));
+    Column result = TorchbatchFunctions.columnNamed(RESULT);
     if (predicted.schema().apply(RESULT).dataType() instanceof StructType struct) {
       List<String> fields =
           Arrays.stream(struct.fieldNames()).filter(f -> !f.equals(OnError.ERROR_FIELD)).toList();
@@ -314,10 +312,5 @@ final class PredictJob {
       columns.add(result.as(names.isEmpty() ? "prediction" : names.get(0)));
     }
     return predicted.select(columns.toArray(new Column[0]));
-  }
-
-  /** The column named exactly {@code name} (dots and backticks are part of it, never parsed). */
-  static Column named(String name) {
-    return ExpressionUtils.column(UnresolvedAttribute.quoted(name));
   }
 }

@@ -2,6 +2,7 @@ package org.torchbatch.spark;
 
 import java.util.Arrays;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.classic.ExpressionUtils;
 import scala.jdk.javaapi.CollectionConverters;
@@ -14,6 +15,11 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class TorchbatchFunctions {
   private TorchbatchFunctions() {}
+
+  /** The column named exactly {@code name}: dots and backticks are part of it, never parsed. */
+  public static Column columnNamed(String name) {
+    return ExpressionUtils.column(UnresolvedAttribute.quoted(name));
+  }
 
   /** {@code model}'s predictions over {@code arguments}, one column per positional argument. */
   public static Column predict(ModelConfig model, Column... arguments) {

@@ -3,15 +3,17 @@ package org.torchbatch.spark.ml
 import org.apache.spark.ml.Transformer
 import org.apache.spark.ml.param.{BooleanParam, Param, ParamMap, ParamValidators, StringArrayParam}
 import org.apache.spark.ml.util.{DefaultParamsReadable, DefaultParamsWritable, Identifiable}
-import org.apache.spark.sql.{DataFrame, Dataset, SparkSession}
+import scala.jdk.CollectionConverters._
+
+import org.apache.spark.sql.{functions, DataFrame, Dataset, SparkSession}
 import org.apache.spark.sql.types.StructType
 import org.torchbatch.runtime.engine.BatchSizer
-import org.torchbatch.spark.{ModelConfig, PredictFunction}
+import org.torchbatch.spark.{ModelConfig, TorchbatchFunctions}
 
 /**
- * A Spark ML Transformer that adds a TorchScript model's predictions. It declares its model in
- * the session under its uid and selects `predict(...)`, so it plans through the same batched
- * operator as SQL. Saving it saves the archive's path, not the archive.
+ * A Spark ML Transformer that adds a TorchScript model's predictions. It builds its model from its
+ * params and selects [[TorchbatchFunctions.predict]], so it plans through the same batched
+ * operator as SQL and writes no session conf. Saving it saves the archive's path, not the archive.
  */
 class TorchScriptModel(override val uid: String)
     extends Transformer with DefaultParamsWritable {
@@ -68,13 +70,16 @@ class TorchScriptModel(override val uid: String)
   def setOnError(value: String): this.type = set(onError, value)
 
   override def transform(dataset: Dataset[_]): DataFrame = {
-    val name = declareModel(dataset.sparkSession)
-    val call = s"${PredictFunction.Name}('$name', ${$(inputCols).mkString(", ")})"
-    val withResult = dataset.selectExpr("*", s"$call AS `${$(outputCol)}`")
+    // each argument is a column or SQL expression the user wrote, parsed as one expression
+    val arguments = $(inputCols).map(functions.expr)
+    val prediction = TorchbatchFunctions.predict(model(), arguments: _*)
+    val withResult = dataset.toDF().withColumn($(outputCol), prediction)
     val result = withResult.schema($(outputCol)).dataType
     if ($(outputCols).length > 1 && result.isInstanceOf[StructType]) {
-      val fields = $(outputCols).map(f => s"`${$(outputCol)}`.`$f` AS `$f`")
-      withResult.selectExpr(dataset.columns.map(c => s"`$c`") ++ fields: _*)
+      val predicted = TorchbatchFunctions.columnNamed($(outputCol))
+      val kept = dataset.columns.map(TorchbatchFunctions.columnNamed)
+      val fields = $(outputCols).map(f => predicted.getField(f).as(f))
+      withResult.select(kept ++ fields: _*)
     } else {
       withResult
     }
@@ -88,24 +93,24 @@ class TorchScriptModel(override val uid: String)
 
   override def copy(extra: ParamMap): TorchScriptModel = defaultCopy(extra)
 
-  /** Declares this transformer's model in the session conf, where `predict` looks it up. */
-  private def declareModel(spark: SparkSession): String = {
+  /** This transformer's model, from its params, named after its uid in messages. */
+  private def model(): ModelConfig = {
     require(isDefined(modelPath), "TorchScriptModel needs modelPath")
     require(isDefined(inputCols) && $(inputCols).nonEmpty, "TorchScriptModel needs inputCols")
-    val name = uid.replaceAll("[^A-Za-z0-9_]", "_")
-    val key = ModelConfig.PREFIX + name + "."
-    spark.conf.set(key + "path", $(modelPath))
-    spark.conf.set(key + "method", $(method))
-    spark.conf.set(key + "batchSize", $(batchSize))
-    spark.conf.set(key + "device", $(device))
-    spark.conf.set(key + "nullPolicy", $(nullPolicy))
-    spark.conf.set(key + "outputs", $(outputCols).mkString(","))
-    spark.conf.set(key + "shapes", $(shapes).mkString(";"))
-    spark.conf.set(key + "dtypes", $(dtypes).mkString(";"))
-    spark.conf.set(key + "oneDnnLstm", $(oneDnnLstm).toString)
-    spark.conf.set(key + "checkExamples", $(checkExamples).toString)
-    spark.conf.set(key + "onError", $(onError))
-    name
+    ModelConfig.of(
+      uid.replaceAll("[^A-Za-z0-9_]", "_"),
+      Map(
+        "path" -> $(modelPath),
+        "method" -> $(method),
+        "batchSize" -> $(batchSize),
+        "device" -> $(device),
+        "nullPolicy" -> $(nullPolicy),
+        "outputs" -> $(outputCols).mkString(","),
+        "shapes" -> $(shapes).mkString(";"),
+        "dtypes" -> $(dtypes).mkString(";"),
+        "oneDnnLstm" -> $(oneDnnLstm).toString,
+        "checkExamples" -> $(checkExamples).toString,
+        "onError" -> $(onError)).asJava)
   }
 }
 

@@ -37,7 +37,10 @@ class TorchScriptModelTest extends SparkTestBase {
 
   @Test
   void transformerEqualsSqlPredictAndPlansTheSameOperator() {
+    var confBefore = spark.conf().getAll();
+    linear().transformSchema(data.schema());
     Dataset<Row> transformed = linear().transform(data).orderBy("id");
+    assertThat(spark.conf().getAll()).as("no session conf written").isEqualTo(confBefore);
     assertThat(transformed.queryExecution().executedPlan().toString()).contains("BatchPredict");
     List<Row> viaSql =
         spark.sql("SELECT predict(features) FROM ml_data ORDER BY id").collectAsList();
