@@ -62,12 +62,12 @@ public final class BatchEncoder {
 
   /** Encodes {@code rows} rows of the named columns; {@code columns} fails for unknown names. */
   public EncodedBatch encode(Function<String, FieldVector> columns, int rows) {
-    List<List<ColumnLayout>> layouts = new ArrayList<>();
+    List<List<LeafRowLayout>> layouts = new ArrayList<>();
     BitSet nullRows = new BitSet();
     for (ArgumentSpec argument : arguments) {
-      List<ColumnLayout> argumentLayouts = new ArrayList<>();
+      List<LeafRowLayout> argumentLayouts = new ArrayList<>();
       for (String column : argument.columns()) {
-        ColumnLayout layout = ColumnLayout.of(column, columns.apply(column), rows);
+        LeafRowLayout layout = LeafRowLayout.of(column, columns.apply(column), rows);
         if (layout.nullRows != null) {
           checkNullsAllowed(layout, argument);
           nullRows.or(layout.nullRows);
@@ -91,7 +91,7 @@ public final class BatchEncoder {
     return new EncodedBatch(mask, tensors, zeroCopy, owned);
   }
 
-  private void checkNullsAllowed(ColumnLayout layout, ArgumentSpec argument) {
+  private void checkNullsAllowed(LeafRowLayout layout, ArgumentSpec argument) {
     if (nullPolicy == NullPolicy.FAIL) {
       int row = layout.nullRows.nextSetBit(0);
       throw new NullArgumentException(
@@ -110,7 +110,7 @@ public final class BatchEncoder {
 
   private HostTensor tensorFor(
       int position,
-      List<ColumnLayout> columns,
+      List<LeafRowLayout> columns,
       RowMask mask,
       List<ArrowBuf> owned,
       List<Boolean> zeroCopy) {
@@ -122,7 +122,7 @@ public final class BatchEncoder {
     shape[0] = mask.modelRows();
     System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
 
-    ColumnLayout single = columns.get(0);
+    LeafRowLayout single = columns.get(0);
     long bytes = mask.modelRows() * rowElements * target.byteSize();
     if (columns.size() == 1
         && single.dtype == target
@@ -143,7 +143,7 @@ public final class BatchEncoder {
     ArrowBuf buffer = allocator.buffer(Math.max(bytes, 1));
     owned.add(buffer);
     long offset = 0;
-    for (ColumnLayout column : columns) {
+    for (LeafRowLayout column : columns) {
       ElementCopier.copyRows(
           column,
           mask.rows(),
@@ -159,7 +159,7 @@ public final class BatchEncoder {
     return new HostTensor(target, shape, buffer.nioBuffer(0, Math.toIntExact(bytes)));
   }
 
-  private DType targetType(int position, ArgumentSpec argument, List<ColumnLayout> columns) {
+  private DType targetType(int position, ArgumentSpec argument, List<LeafRowLayout> columns) {
     if (argument.dtype() != null) {
       return argument.dtype();
     }
@@ -175,9 +175,9 @@ public final class BatchEncoder {
     return impliedTypes == null ? types.get(0) : impliedTypes.resolve(position, types.get(0));
   }
 
-  private static long[] rowShape(ArgumentSpec argument, List<ColumnLayout> columns) {
+  private static long[] rowShape(ArgumentSpec argument, List<LeafRowLayout> columns) {
     long width = 0;
-    for (ColumnLayout column : columns) {
+    for (LeafRowLayout column : columns) {
       if (columns.size() > 1 && column.rowShape.length > 1) {
         throw new BridgeException(
             "Column '"

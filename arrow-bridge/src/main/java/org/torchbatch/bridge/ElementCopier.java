@@ -18,7 +18,7 @@ final class ElementCopier {
    * elements, starting {@code columnOffset} elements into each.
    */
   static void copyRows(
-      ColumnLayout source,
+      LeafRowLayout source,
       int rows,
       BitSet skip,
       ArrowBuf target,
@@ -100,7 +100,7 @@ final class ElementCopier {
   }
 
   private static void castElements(
-      ColumnLayout source,
+      LeafRowLayout source,
       int row,
       long from,
       long src,
@@ -143,7 +143,7 @@ final class ElementCopier {
   }
 
   private static void writeDouble(
-      long to, DType type, long i, double value, boolean lossy, ColumnLayout source, int row) {
+      long to, DType type, long i, double value, boolean lossy, LeafRowLayout source, int row) {
     if (type.isFloating()) {
       writeFloating(to, type, i, value);
       return;
@@ -156,7 +156,7 @@ final class ElementCopier {
   }
 
   private static void writeLong(
-      long to, DType type, long i, long value, boolean lossy, ColumnLayout source, int row) {
+      long to, DType type, long i, long value, boolean lossy, LeafRowLayout source, int row) {
     if (type.isFloating()) {
       writeFloating(to, type, i, value);
       return;
@@ -210,7 +210,8 @@ final class ElementCopier {
     };
   }
 
-  private static BridgeException lossyCast(ColumnLayout source, int row, String value, DType type) {
+  private static BridgeException lossyCast(
+      LeafRowLayout source, int row, String value, DType type) {
     return new BridgeException(
         "Column '"
             + source.name

@@ -47,7 +47,7 @@ final class ChunkStreams implements Closeable {
       InputFile file,
       String path,
       List<BlockMetaData> rowGroups,
-      List<ColumnLayout> layouts,
+      List<ParquetColumnLayout> layouts,
       long readAhead,
       CompressionCodecFactory codecs,
       NativeBuffers buffers,

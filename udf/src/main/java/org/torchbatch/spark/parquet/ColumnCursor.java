@@ -19,7 +19,7 @@ import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
  * {@link NativeBuffers} when the next one is read.
  */
 final class ColumnCursor {
-  private final ColumnLayout layout;
+  private final ParquetColumnLayout layout;
   private final NativeBuffers buffers;
   private final LevelRuns repetition = new LevelRuns();
   private final LevelRuns definition = new LevelRuns();
@@ -32,7 +32,7 @@ final class ColumnCursor {
   private int[] defLevels;
   private int run;
 
-  ColumnCursor(ColumnLayout layout, NativeBuffers buffers) {
+  ColumnCursor(ParquetColumnLayout layout, NativeBuffers buffers) {
     this.layout = layout;
     this.buffers = buffers;
     this.values = new PageValues(layout.type(), buffers);

@@ -32,7 +32,7 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
   private final ParquetFileReader reader;
   private final SnappyPageCodecs codecs;
   private final NativeBuffers buffers;
-  private final List<ColumnLayout> layouts;
+  private final List<ParquetColumnLayout> layouts;
   private final ColumnCursor[] cursors;
   private final WritableColumnVector[] vectors;
   private final ColumnarBatch batch;
@@ -47,7 +47,7 @@ public final class ParquetSplitBatches implements Iterator<ColumnarBatch>, Close
       ParquetFileReader reader,
       SnappyPageCodecs codecs,
       NativeBuffers buffers,
-      List<ColumnLayout> layouts,
+      List<ParquetColumnLayout> layouts,
       ChunkStreams streams) {
     this.path = request.path();
     this.reader = reader;

@@ -106,7 +106,7 @@ public final class SplitOpener {
         footerStream.close();
         return null;
       }
-      List<ColumnLayout> layouts = layouts(footer, request);
+      List<ParquetColumnLayout> layouts = layouts(footer, request);
       if (layouts == null) {
         footerStream.close();
         return null;
@@ -136,7 +136,7 @@ public final class SplitOpener {
       } else {
         MessageType file = footer.getFileMetaData().getSchema();
         List<Type> fields = new ArrayList<>();
-        for (ColumnLayout layout : layouts) {
+        for (ParquetColumnLayout layout : layouts) {
           fields.add(file.getType(layout.descriptor().getPath()[0]));
         }
         reader.setRequestedSchema(new MessageType(file.getName(), fields));
@@ -171,21 +171,22 @@ public final class SplitOpener {
     return !(scheme == null || scheme.equals("file") || scheme.equals("hdfs"));
   }
 
-  private static List<ColumnLayout> layouts(ParquetMetadata footer, SplitRequest request) {
+  private static List<ParquetColumnLayout> layouts(ParquetMetadata footer, SplitRequest request) {
     var meta = footer.getFileMetaData();
     if (meta.getEncryptionType() != EncryptionType.UNENCRYPTED) {
       return null;
     }
-    List<ColumnLayout> layouts = new ArrayList<>();
+    List<ParquetColumnLayout> layouts = new ArrayList<>();
     for (var field : request.required().fields()) {
-      ColumnLayout layout = ColumnLayout.of(field, meta.getSchema(), request.caseSensitive());
+      ParquetColumnLayout layout =
+          ParquetColumnLayout.of(field, meta.getSchema(), request.caseSensitive());
       if (layout == null) {
         return null;
       }
       layouts.add(layout);
     }
     for (BlockMetaData block : footer.getBlocks()) {
-      for (ColumnLayout layout : layouts) {
+      for (ParquetColumnLayout layout : layouts) {
         if (!readable(layout.chunkIn(block).getEncodings(), layout)) {
           return null;
         }
@@ -195,7 +196,7 @@ public final class SplitOpener {
   }
 
   // parquet-mr names BIT_PACKED for levels whose maximum is 0, which are not stored at all
-  private static boolean readable(Set<Encoding> encodings, ColumnLayout layout) {
+  private static boolean readable(Set<Encoding> encodings, ParquetColumnLayout layout) {
     Set<Encoding> readable = EnumSet.copyOf(READABLE);
     if (layout.maxRepetition() == 0 || layout.maxDefinition() == 0) {
       readable.add(Encoding.BIT_PACKED);

@@ -17,7 +17,7 @@ import org.torchbatch.runtime.DType;
  * leaf elements; when the rows follow each other without gaps, the column is one dense block that a
  * tensor can view in place.
  */
-final class ColumnLayout {
+final class LeafRowLayout {
   final String name;
   final FieldVector leaf;
   final DType dtype;
@@ -27,7 +27,7 @@ final class ColumnLayout {
   private final long start;
   private final long[] rowStarts;
 
-  private ColumnLayout(
+  private LeafRowLayout(
       String name, FieldVector leaf, DType dtype, long[] rowShape, Rows rows, BitSet nullRows) {
     this.name = name;
     this.leaf = leaf;
@@ -70,7 +70,7 @@ final class ColumnLayout {
     }
   }
 
-  static ColumnLayout of(String name, FieldVector column, int rows) {
+  static LeafRowLayout of(String name, FieldVector column, int rows) {
     BitSet nulls = new BitSet();
     Rows layout = new Rows();
     List<Long> shape = new ArrayList<>();
@@ -101,7 +101,7 @@ final class ColumnLayout {
     }
     checkWithinValues(name, level, layout, rows, nulls);
     long[] rowShape = shape.stream().mapToLong(Long::longValue).toArray();
-    return new ColumnLayout(name, level, dtype, rowShape, layout, nulls.isEmpty() ? null : nulls);
+    return new LeafRowLayout(name, level, dtype, rowShape, layout, nulls.isEmpty() ? null : nulls);
   }
 
   private static long descendVariableList(

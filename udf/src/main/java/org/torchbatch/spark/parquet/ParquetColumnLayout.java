@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.StructField;
  *
  * @param listDefinition definition level at which a list row is present (below it: null)
  */
-record ColumnLayout(
+record ParquetColumnLayout(
     ColumnDescriptor descriptor,
     ValueType type,
     boolean list,
@@ -34,7 +34,7 @@ record ColumnLayout(
    * The layout of {@code field} in {@code file}, its name matched ignoring case unless {@code
    * caseSensitive} (Spark's default), or null when this reader leaves it to Spark's.
    */
-  static ColumnLayout of(StructField field, MessageType file, boolean caseSensitive) {
+  static ParquetColumnLayout of(StructField field, MessageType file, boolean caseSensitive) {
     Type stored = stored(field.name(), file, caseSensitive);
     if (stored == null || stored.isRepetition(Repetition.REPEATED)) {
       return null;
@@ -97,11 +97,11 @@ record ColumnLayout(
     throw new ParquetDecodingException("a row group without a chunk of column " + path);
   }
 
-  private static ColumnLayout layout(
+  private static ParquetColumnLayout layout(
       MessageType file, ValueType type, boolean list, String... path) {
     ColumnDescriptor column = file.getColumnDescription(path);
     int outerDefinition = file.getType(path[0]).isRepetition(Repetition.OPTIONAL) ? 1 : 0;
-    return new ColumnLayout(
+    return new ParquetColumnLayout(
         column,
         type,
         list,
