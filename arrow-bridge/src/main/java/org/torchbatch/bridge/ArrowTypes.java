@@ -42,41 +42,17 @@ final class ArrowTypes {
     return null;
   }
 
-  /** The column type an output of this dtype becomes: float16 widens to float, uint8 to int16. */
+  /** The Arrow type of a column holding outputs of this dtype ({@link DType#columnDType}). */
   static ArrowType columnType(DType dtype) {
-    switch (dtype) {
-      case FLOAT32:
-      case FLOAT16:
-      case BFLOAT16:
-        return new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
-      case FLOAT64:
-        return new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
-      case INT64:
-        return new ArrowType.Int(64, true);
-      case INT32:
-        return new ArrowType.Int(32, true);
-      case INT16:
-      case UINT8:
-        return new ArrowType.Int(16, true);
-      case INT8:
-        return new ArrowType.Int(8, true);
-      case BOOL:
-        return ArrowType.Bool.INSTANCE;
-      default:
-        throw new IllegalArgumentException("no column type for " + dtype);
-    }
-  }
-
-  /** The dtype a column of {@link #columnType} holds. */
-  static DType columnDType(DType dtype) {
-    switch (dtype) {
-      case FLOAT16:
-      case BFLOAT16:
-        return DType.FLOAT32;
-      case UINT8:
-        return DType.INT16;
-      default:
-        return dtype;
-    }
+    return switch (dtype.columnDType()) {
+      case FLOAT32 -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
+      case FLOAT64 -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+      case INT64 -> new ArrowType.Int(64, true);
+      case INT32 -> new ArrowType.Int(32, true);
+      case INT16 -> new ArrowType.Int(16, true);
+      case INT8 -> new ArrowType.Int(8, true);
+      case BOOL -> ArrowType.Bool.INSTANCE;
+      default -> throw new IllegalArgumentException("no column type for " + dtype);
+    };
   }
 }

@@ -185,7 +185,7 @@ public final class BatchDecoder {
 
   private static void copyValues(HostTensor tensor, BaseFixedWidthVector leaf, long count) {
     DType source = tensor.dtype();
-    if (ArrowTypes.columnDType(source) == source && source != DType.BOOL) {
+    if (source.columnDType() == source && source != DType.BOOL) {
       leaf.getDataBuffer().setBytes(0, tensor.data().duplicate());
       return;
     }

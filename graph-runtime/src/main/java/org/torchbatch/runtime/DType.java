@@ -44,6 +44,19 @@ public enum DType {
     return floating;
   }
 
+  /**
+   * The dtype an output of this dtype is stored as in a table column: the one widening rule every
+   * column type (Arrow's, Spark's) follows. Half floats widen to float32 (no Spark type holds
+   * them); uint8 widens to int16 (Spark's byte is signed).
+   */
+  public DType columnDType() {
+    return switch (this) {
+      case FLOAT16, BFLOAT16 -> FLOAT32;
+      case UINT8 -> INT16;
+      default -> this;
+    };
+  }
+
   @Override
   public String toString() {
     return torchName;

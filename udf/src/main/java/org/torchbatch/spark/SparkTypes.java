@@ -39,15 +39,17 @@ final class SparkTypes {
     return type;
   }
 
+  /** The Spark type of a column holding outputs of this dtype ({@link DType#columnDType}). */
   private static DataType leafType(DType dtype) {
-    return switch (dtype) {
-      case FLOAT32, FLOAT16, BFLOAT16 -> DataTypes.FloatType;
+    return switch (dtype.columnDType()) {
+      case FLOAT32 -> DataTypes.FloatType;
       case FLOAT64 -> DataTypes.DoubleType;
       case INT64 -> DataTypes.LongType;
       case INT32 -> DataTypes.IntegerType;
-      case INT16, UINT8 -> DataTypes.ShortType;
+      case INT16 -> DataTypes.ShortType;
       case INT8 -> DataTypes.ByteType;
       case BOOL -> DataTypes.BooleanType;
+      default -> throw new IllegalStateException("no Spark type for " + dtype);
     };
   }
 
