@@ -161,16 +161,9 @@ public final class JobSettings {
     APPEND,
     OVERWRITE_PARTITIONS;
 
+    /** A mode as {@link JobOptions} allows it (checked where the options are resolved). */
     static WriteMode parse(String text) {
-      try {
-        return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-      } catch (IllegalArgumentException e) {
-        throw new JobException(
-            ExitCodes.USAGE,
-            "--mode must be error-if-exists, overwrite, append or overwrite-partitions, got '"
-                + text
-                + "'");
-      }
+      return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     }
   }
 }

@@ -1,9 +1,12 @@
 package org.torchbatch.job;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 import org.torchbatch.runtime.TorchbatchException;
 import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.runtime.engine.BatchSizer;
+import org.torchbatch.spark.ModelConfig;
 
 /** Each model setting the command line sets: its key, its option, and its value from them. */
 enum ModelOption {
@@ -28,6 +31,30 @@ enum ModelOption {
     this.setting = setting;
     this.option = option;
     this.value = value;
+  }
+
+  /**
+   * The job's model's settings: what Spark conf gives it ({@code spark.torchbatch.model.<model>.*},
+   * e.g. {@code maxBatchBytes}), then the job's options over them. Read only: nothing is written to
+   * the session's conf.
+   */
+  static Map<String, String> settings(
+      JobSettings settings, Map<String, String> sparkConf, String model) {
+    Map<String, String> values = new LinkedHashMap<>();
+    String prefix = ModelConfig.PREFIX + model + ".";
+    sparkConf.forEach(
+        (key, value) -> {
+          if (key.startsWith(prefix)) {
+            values.put(key.substring(prefix.length()), value);
+          }
+        });
+    for (ModelOption option : values()) {
+      String value = option.value.apply(settings);
+      if (value != null) {
+        values.put(option.setting, value);
+      }
+    }
+    return values;
   }
 
   private static String batchSize(JobSettings settings) {

@@ -3,7 +3,6 @@ package org.torchbatch.job;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
@@ -21,6 +20,7 @@ import org.torchbatch.spark.ModelConfig;
 import org.torchbatch.spark.ModelInspector;
 import org.torchbatch.spark.OnError;
 import org.torchbatch.spark.TorchbatchFunctions;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Reads a table, adds the model's predictions through {@link TorchbatchFunctions#predict} (the same
@@ -58,7 +58,9 @@ final class PredictJob {
 
   private void runOnce(boolean dryRun) {
     long begin = System.nanoTime();
-    Map<String, String> modelSettings = modelSettings();
+    Map<String, String> modelSettings =
+        ModelOption.settings(settings, CollectionConverters.asJava(spark.conf().getAll()), MODEL);
+    matchReaderBatches(modelSettings.get(ModelOption.BATCH_SIZE.setting));
     // the archive first: an unusable model must fail before reading the input starts any task
     ModelConfig model = JobErrors.analyse(() -> ModelConfig.of(MODEL, modelSettings));
     ArchiveInfo archive =
@@ -133,31 +135,10 @@ final class PredictJob {
   }
 
   /**
-   * The model's settings: those Spark conf gives the model {@code job} (e.g. {@code
-   * maxBatchBytes}), then the job's options over them. Nothing is written to the session's conf.
+   * A fixed batch size gets reader batches as long as a model call, so one input batch feeds whole
+   * calls; auto keeps Spark's (4096 rows), which cap its calls and keep wide rows' batches small.
    */
-  private Map<String, String> modelSettings() {
-    Map<String, String> model = new LinkedHashMap<>();
-    String prefix = ModelConfig.PREFIX + MODEL + ".";
-    spark
-        .conf()
-        .getAll()
-        .foreach(
-            entry -> {
-              if (entry._1().startsWith(prefix)) {
-                model.put(entry._1().substring(prefix.length()), entry._2());
-              }
-              return null;
-            });
-    for (ModelOption option : ModelOption.values()) {
-      String value = option.value.apply(settings);
-      if (value != null) {
-        model.put(option.setting, value);
-      }
-    }
-    String batchSize = model.get(ModelOption.BATCH_SIZE.setting);
-    // a fixed size gets reader batches as long as a model call, so one input batch feeds whole
-    // calls; auto keeps Spark's (4096 rows), which cap its calls and keep wide rows' batches small
+  private void matchReaderBatches(String batchSize) {
     if (!BatchSizer.isAuto(batchSize)) {
       for (String reader : READER_BATCH_SIZES) {
         if (!spark.conf().contains(reader)) {
@@ -166,7 +147,6 @@ final class PredictJob {
         }
       }
     }
-    return model;
   }
 
   /** The input, filtered by {@code --where} (which Spark pushes down to the source). */

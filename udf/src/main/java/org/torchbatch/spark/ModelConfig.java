@@ -49,9 +49,6 @@ public record ModelConfig(
   public static final int DEFAULT_MAX_BATCH_SIZE =
       Integer.parseInt(TorchbatchConf.model("maxBatchSize").defaultValue());
 
-  /** Every setting a model takes, after {@code spark.torchbatch.model.<name>.}. */
-  static final List<String> KEYS = TorchbatchConf.MODEL.stream().map(Setting::name).toList();
-
   /** Every model declared in this conf, by name. */
   public static List<String> declaredNames(Map<String, String> conf) {
     TreeSet<String> names = new TreeSet<>();
@@ -98,7 +95,6 @@ public record ModelConfig(
   /** The model {@code name} as declared in {@code conf} under {@code spark.torchbatch.model.}. */
   public static ModelConfig parse(String name, Map<String, String> conf) {
     String key = PREFIX + name + ".";
-    SettingNames.checkKnown(key, conf.keySet(), KEYS);
     TorchbatchConf.checkKnown(conf.keySet());
     java.util.function.Function<String, String> value =
         setting -> {

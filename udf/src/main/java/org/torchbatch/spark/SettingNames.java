@@ -1,39 +1,10 @@
 package org.torchbatch.spark;
 
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
-import org.torchbatch.runtime.TorchbatchException;
 
-/** Settings under a prefix that no one reads are typos: an error names the closest known one. */
+/** How near one setting name is to another, for naming the one a typo meant. */
 final class SettingNames {
   private SettingNames() {}
-
-  /**
-   * Fails on a key {@code prefix + suffix} whose suffix is not in {@code known}; suffixes with a
-   * dot belong to another name that starts like this one, and are left alone.
-   */
-  static void checkKnown(String prefix, Collection<String> keys, List<String> known) {
-    for (String key : keys) {
-      if (!key.startsWith(prefix)) {
-        continue;
-      }
-      String suffix = key.substring(prefix.length());
-      if (!suffix.contains(".") && !known.contains(suffix)) {
-        String closest =
-            known.stream().min(Comparator.comparingInt(k -> distance(k, suffix))).orElseThrow();
-        throw new TorchbatchException(
-            "Unknown setting "
-                + key
-                + ": did you mean "
-                + prefix
-                + closest
-                + "? Known settings: "
-                + known);
-      }
-    }
-  }
 
   /**
    * Edit distance ignoring case, so that {@code batchsize} is next to {@code batchSize}; two
