@@ -3,9 +3,9 @@ package org.torchbatch.spark;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.types.DataType;
@@ -33,7 +33,20 @@ import org.torchbatch.runtime.engine.TorchEngine;
  */
 public final class ModelInspector {
   private static final int EXAMPLE_ROWS = 2;
-  private static final Map<String, PreparedModel> PREPARED = new ConcurrentHashMap<>();
+
+  /** The most prepared models the driver keeps; a query that planned an evicted one keeps it. */
+  static final int PREPARED_MAX = 64;
+
+  // most recently used last: a model file replaced again and again (a new sha256 each time) or a
+  // long-lived session declaring many models must not grow this, nor keep every archive broadcast
+  // (Spark's cleaner frees an evicted one's broadcast once no plan holds it)
+  private static final Map<String, PreparedModel> PREPARED =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PreparedModel> eldest) {
+          return size() > PREPARED_MAX;
+        }
+      };
 
   private ModelInspector() {}
 
@@ -60,8 +73,24 @@ public final class ModelInspector {
     Path local = resolved.local();
     String sha256 = resolved.sha256();
     String key = config.key() + "|" + sha256 + "|" + argumentNames + "|" + argumentTypes;
-    return PREPARED.computeIfAbsent(
-        key, unused -> inspect(config, argumentNames, argumentTypes, local, sha256));
+    synchronized (PREPARED) {
+      PreparedModel known = PREPARED.get(key);
+      if (known != null) {
+        return known;
+      }
+    }
+    // outside the lock: preparing loads the model and runs it, and other queries must not wait
+    PreparedModel prepared = inspect(config, argumentNames, argumentTypes, local, sha256);
+    synchronized (PREPARED) {
+      return PREPARED.computeIfAbsent(key, unused -> prepared);
+    }
+  }
+
+  /** How many prepared models the driver keeps now. */
+  static int preparedCount() {
+    synchronized (PREPARED) {
+      return PREPARED.size();
+    }
   }
 
   /** The sha256 of what the model's path holds now: the model a query planned now runs. */

@@ -9,7 +9,6 @@ import static org.torchbatch.spark.Setting.Kind.PATH;
 import static org.torchbatch.spark.Setting.Kind.PER_ARGUMENT;
 import static org.torchbatch.spark.Setting.Kind.TEXT;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import org.torchbatch.runtime.TorchbatchException;
@@ -130,7 +129,7 @@ public final class TorchbatchConf {
   /** Fails on a {@code spark.torchbatch.*} key no one reads, naming the closest known key. */
   public static void checkKnown(Collection<String> keys) {
     List<String> modelNames = MODEL.stream().map(Setting::name).toList();
-    List<String> global = new ArrayList<>(GLOBAL.stream().map(Setting::name).toList());
+    List<String> global = GLOBAL.stream().map(Setting::name).toList();
     for (String key : keys) {
       if (!key.startsWith(PREFIX) || key.startsWith(JOB_PREFIX)) {
         continue;

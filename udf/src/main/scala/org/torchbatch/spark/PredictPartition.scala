@@ -159,7 +159,7 @@ case class PredictPartition(
       UnsafeProjection.create(passthrough ++ resultAttrs, input ++ resultAttrs)
     val numOutputRows: SQLMetric = metrics("numOutputRows")
 
-    def onEnd(resources: => Unit): Unit = release = () => resources
+    def onEnd(free: => Unit): Unit = release = () => free
 
     private def own[T <: AutoCloseable](resource: T): T = {
       opened += resource
