@@ -1,5 +1,7 @@
 package org.torchbatch.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -254,10 +256,21 @@ final class Cluster implements AutoCloseable {
   String uploadFixture(FileSystem fs, String base, String file) throws IOException {
     String target = base + "/models/" + file;
     fs.copyFromLocalFile(
-        new org.apache.hadoop.fs.Path(
-            root.resolve("graph-runtime/src/test/resources/fixtures/" + file).toString()),
+        new org.apache.hadoop.fs.Path(fixture(file).toString()),
         new org.apache.hadoop.fs.Path(target));
     return target;
+  }
+
+  /** A fixture archive of graph-runtime's tests, on this machine. */
+  Path fixture(String file) {
+    return root.resolve("graph-runtime/src/test/resources/fixtures/" + file);
+  }
+
+  /** The JSON document at {@code uri} on {@code fs} (a run's summary). */
+  static JsonNode readJson(FileSystem fs, String uri) throws IOException {
+    try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(uri))) {
+      return new ObjectMapper().readTree(in);
+    }
   }
 
   /**

@@ -49,7 +49,7 @@ class ClusterFaultTest {
       throws Exception {
     return cluster.startPredict(
         "client",
-        RunningJobs.slowAndLogged(cluster.root().resolve("e2e/target/eventlog/" + name)),
+        RunningJobs.slowAndLogged(cluster, name),
         model,
         input,
         output,
@@ -87,22 +87,9 @@ class ClusterFaultTest {
     return left;
   }
 
-  private static Path fixture(String name) {
-    return cluster.root().resolve("graph-runtime/src/test/resources/fixtures/" + name);
-  }
-
   private static void assertExactlyOnce(String output, String archive) throws Exception {
     OutputContent.assertExactlyOnce(
-        cluster.fs(), output, fixture(archive), ROWS, id -> id % 1000 == 7);
-  }
-
-  /** The job lost tasks with the executor and ran them again, per its event log. */
-  private static void assertTasksLostAndRunAgain(String name) throws IOException {
-    EventLog log = EventLog.read(cluster.root().resolve("e2e/target/eventlog/" + name));
-    assertThat(log.lost()).as("tasks lost with the executor").isNotEmpty();
-    assertThat(log.lostTasksRanAgain())
-        .as("lost %s, succeeded %s", log.lost(), log.succeeded())
-        .isTrue();
+        cluster.fs(), output, cluster.fixture(archive), ROWS, id -> id % 1000 == 7);
   }
 
   @Test
@@ -151,7 +138,7 @@ class ClusterFaultTest {
     assertThat(done.exitCode()).as(done.output()).isZero();
     assertThat(done.output())
         .containsPattern("(?i)executor \\S+ removed: Command exited with code 137");
-    assertTasksLostAndRunAgain("executor-kill");
+    RunningJobs.assertTasksLostAndRunAgain(cluster, "executor-kill");
     assertExactlyOnce(output, "mlp_small.pt");
   }
 
@@ -201,7 +188,7 @@ class ClusterFaultTest {
     assertThat(done.exitCode()).as(done.output()).isZero();
     assertThat(done.output())
         .containsPattern("(?i)(lost executor|executor \\S+ removed|worker .* removed)");
-    assertTasksLostAndRunAgain("worker-stop");
+    RunningJobs.assertTasksLostAndRunAgain(cluster, "worker-stop");
     assertExactlyOnce(output, "mlp_small.pt");
   }
 
@@ -243,7 +230,7 @@ class ClusterFaultTest {
         .copyFromLocalFile(
             false,
             true,
-            new org.apache.hadoop.fs.Path(fixture("mlp_small.pt").toString()),
+            new org.apache.hadoop.fs.Path(cluster.fixture("mlp_small.pt").toString()),
             new org.apache.hadoop.fs.Path(swap));
     String first = cluster.hdfs + "/data/swap-1";
     String second = cluster.hdfs + "/data/swap-2";
@@ -278,7 +265,7 @@ class ClusterFaultTest {
         .copyFromLocalFile(
             false,
             true,
-            new org.apache.hadoop.fs.Path(fixture("mlp_deep.pt").toString()),
+            new org.apache.hadoop.fs.Path(cluster.fixture("mlp_deep.pt").toString()),
             new org.apache.hadoop.fs.Path(swap));
     Cluster.Submit ended = session.await();
     assertThat(ended.exitCode()).as(ended.output()).isZero();

@@ -129,7 +129,7 @@ class ClusterJobTest {
     for (int i = 1; i <= 512; i++) {
       features[i - 1] = (float) Math.sin(id * 0.37 + i);
     }
-    Path archive = cluster.root().resolve("graph-runtime/src/test/resources/fixtures/mlp_small.pt");
+    Path archive = cluster.fixture("mlp_small.pt");
     try (ModelHandle handle = ModelCache.shared().acquire(archive, DeviceSpec.CPU);
         ModelOutputs out =
             handle.newRunner().run("forward", List.of(HostTensor.ofFloats(features, 1, 512)))) {

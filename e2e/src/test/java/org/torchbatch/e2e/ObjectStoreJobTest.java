@@ -3,9 +3,6 @@ package org.torchbatch.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +30,8 @@ class ObjectStoreJobTest {
         cluster.writeInput(cluster.s3, cluster.s3Conf(), "input", ClusterJobTest.FEATURES, ROWS, 4);
   }
 
-  private static Path fixture(String name) {
-    return cluster.root().resolve("graph-runtime/src/test/resources/fixtures/" + name);
-  }
-
   private static JsonNode summary(String uri) throws Exception {
-    try (InputStream in = s3.open(new org.apache.hadoop.fs.Path(uri))) {
-      return new ObjectMapper().readTree(in);
-    }
+    return Cluster.readJson(s3, uri);
   }
 
   private static Cluster.Submit predict(String output, String... extra) throws Exception {
@@ -55,14 +46,14 @@ class ObjectStoreJobTest {
     Cluster.Submit first = predict(output, "--summary", summaryUri);
     assertThat(first.exitCode()).as(first.output()).isZero();
     assertThat(first.output()).contains("is on an object store, where a rename copies every file");
-    OutputContent.assertExactlyOnce(s3, output, fixture("mlp_small.pt"), ROWS, id -> false);
+    OutputContent.assertExactlyOnce(s3, output, cluster.fixture("mlp_small.pt"), ROWS, id -> false);
 
     JsonNode json = summary(summaryUri);
     assertThat(json.path("exitCode").asInt()).isZero();
     assertThat(json.path("rowsOut").asLong()).isEqualTo(ROWS);
     assertThat(json.path("modelLoads").asLong()).as("loads == executors").isEqualTo(2);
     assertThat(json.path("model").path("sha256").asText())
-        .isEqualTo(ArchiveDigest.sha256(fixture("mlp_small.pt")));
+        .isEqualTo(ArchiveDigest.sha256(cluster.fixture("mlp_small.pt")));
 
     Map<String, String> executors = cluster.executorLogs(first);
     assertThat(executors).hasSize(2);
@@ -77,7 +68,7 @@ class ObjectStoreJobTest {
     // a rerun replaces the output on S3 and leaves nothing staged beside it
     Cluster.Submit again = predict(output, "--mode", "overwrite");
     assertThat(again.exitCode()).as(again.output()).isZero();
-    OutputContent.assertExactlyOnce(s3, output, fixture("mlp_small.pt"), ROWS, id -> false);
+    OutputContent.assertExactlyOnce(s3, output, cluster.fixture("mlp_small.pt"), ROWS, id -> false);
     List<String> beside = new ArrayList<>();
     for (var status : s3.listStatus(new org.apache.hadoop.fs.Path(cluster.s3 + "/data"))) {
       beside.add(status.getPath().getName());

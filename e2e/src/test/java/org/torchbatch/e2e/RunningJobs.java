@@ -1,5 +1,7 @@
 package org.torchbatch.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +17,10 @@ final class RunningJobs {
 
   /**
    * Spark settings that keep a job's executors busy long enough to be interrupted (small splits)
-   * and record what happened to its tasks in an event log of its own, in {@code events}.
+   * and record what happened to its tasks in an event log of its own, named {@code name}.
    */
-  static List<String> slowAndLogged(Path events) throws IOException {
+  static List<String> slowAndLogged(Cluster cluster, String name) throws IOException {
+    Path events = eventLog(cluster, name);
     if (Files.exists(events)) {
       try (Stream<Path> old = Files.walk(events)) {
         old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -84,6 +87,19 @@ final class RunningJobs {
                   .filter(p -> p.info().commandLine().orElse("").contains(id))
                   .findFirst());
     }
+  }
+
+  private static Path eventLog(Cluster cluster, String name) {
+    return cluster.root().resolve("e2e/target/eventlog/" + name);
+  }
+
+  /** The job logged as {@code name} lost tasks with an executor and ran them again. */
+  static void assertTasksLostAndRunAgain(Cluster cluster, String name) throws IOException {
+    EventLog log = EventLog.read(eventLog(cluster, name));
+    assertThat(log.lost()).as("tasks lost with the executor").isNotEmpty();
+    assertThat(log.lostTasksRanAgain())
+        .as("lost %s, succeeded %s", log.lost(), log.succeeded())
+        .isTrue();
   }
 
   static String read(Path path) {

@@ -98,11 +98,7 @@ class TableJobTest {
 
   private static void assertDayScoredOnceBy(String archive) throws Exception {
     OutputContent.assertExactlyOnce(
-        cluster.fs(),
-        scores + "/dt=" + DAY,
-        cluster.root().resolve("graph-runtime/src/test/resources/fixtures/" + archive),
-        ROWS / 2,
-        id -> false);
+        cluster.fs(), scores + "/dt=" + DAY, cluster.fixture(archive), ROWS / 2, id -> false);
   }
 
   @Test
@@ -120,8 +116,7 @@ class TableJobTest {
 
     // the nightly rerun of one day, with a new model, slow enough to lose an executor mid-way
     List<String> conf = new ArrayList<>(metastore);
-    conf.addAll(
-        RunningJobs.slowAndLogged(cluster.root().resolve("e2e/target/eventlog/table-rerun")));
+    conf.addAll(RunningJobs.slowAndLogged(cluster, "table-rerun"));
     Cluster.Running rerun =
         cluster.start(
             "client",
@@ -147,9 +142,7 @@ class TableJobTest {
     assertThat(done.exitCode()).as(done.output()).isZero();
     assertThat(done.output())
         .containsPattern("(?i)executor \\S+ removed: Command exited with code 137");
-    EventLog log = EventLog.read(cluster.root().resolve("e2e/target/eventlog/table-rerun"));
-    assertThat(log.lost()).as("tasks lost with the executor").isNotEmpty();
-    assertThat(log.lostTasksRanAgain()).isTrue();
+    RunningJobs.assertTasksLostAndRunAgain(cluster, "table-rerun");
 
     assertDayScoredOnceBy("mlp_small.pt");
     assertThat(files(OTHER_DAY)).as("the other day's files").isEqualTo(otherDay);

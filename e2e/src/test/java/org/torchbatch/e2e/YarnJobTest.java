@@ -3,9 +3,6 @@ package org.torchbatch.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,13 +27,7 @@ class YarnJobTest {
   }
 
   private static JsonNode summary(String uri) throws Exception {
-    try (InputStream in = cluster.fs().open(new org.apache.hadoop.fs.Path(uri))) {
-      return new ObjectMapper().readTree(in);
-    }
-  }
-
-  private static Path fixture(String name) {
-    return cluster.root().resolve("graph-runtime/src/test/resources/fixtures/" + name);
+    return Cluster.readJson(cluster.fs(), uri);
   }
 
   private static Cluster.Submit predict(String deployMode, String output, String... extra)
@@ -47,7 +38,7 @@ class YarnJobTest {
 
   private static void assertScoredOnce(String output, String summaryUri) throws Exception {
     OutputContent.assertExactlyOnce(
-        cluster.fs(), output, fixture("mlp_small.pt"), ROWS, id -> false);
+        cluster.fs(), output, cluster.fixture("mlp_small.pt"), ROWS, id -> false);
     JsonNode json = summary(summaryUri);
     assertThat(json.path("exitCode").asInt()).isZero();
     assertThat(json.path("rowsOut").asLong()).isEqualTo(ROWS);
@@ -87,6 +78,6 @@ class YarnJobTest {
     assertThat(json.path("exitCode").asInt()).isEqualTo(ExitCodes.OUTPUT_EXISTS);
     assertThat(json.path("message").asText()).contains("exists");
     OutputContent.assertExactlyOnce(
-        cluster.fs(), output, fixture("mlp_small.pt"), ROWS, id -> false);
+        cluster.fs(), output, cluster.fixture("mlp_small.pt"), ROWS, id -> false);
   }
 }
