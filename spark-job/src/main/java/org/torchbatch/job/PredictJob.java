@@ -20,6 +20,7 @@ import org.torchbatch.spark.ModelConfig;
 import org.torchbatch.spark.ModelInspector;
 import org.torchbatch.spark.OnError;
 import org.torchbatch.spark.TorchbatchFunctions;
+import org.torchbatch.spark.parquet.TensorParquetFormat;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -31,15 +32,10 @@ final class PredictJob {
   static final String MODEL = "job";
   private static final String RESULT = "__torchbatch_prediction";
 
-  private static final List<String> READER_BATCH_SIZES =
-      List.of("spark.sql.parquet.columnarReaderBatchSize", "spark.sql.orc.columnarReaderBatchSize");
-
   private final SparkSession spark;
   private final JobSettings settings;
   private final RunSummary summary;
   private QuarantinedRows quarantine;
-  // session settings this run made, taken back at its end (the session may outlive the job)
-  private final List<String> setForThisRun = new ArrayList<>();
 
   /** A job that records what it did in {@code summary}, also when it fails. */
   PredictJob(SparkSession spark, JobSettings settings, RunSummary summary) {
@@ -49,18 +45,9 @@ final class PredictJob {
   }
 
   void run(boolean dryRun) {
-    try {
-      runOnce(dryRun);
-    } finally {
-      setForThisRun.forEach(key -> spark.conf().unset(key));
-    }
-  }
-
-  private void runOnce(boolean dryRun) {
     long begin = System.nanoTime();
     Map<String, String> modelSettings =
         ModelOption.settings(settings, CollectionConverters.asJava(spark.conf().getAll()), MODEL);
-    matchReaderBatches(modelSettings.get(ModelOption.BATCH_SIZE.setting));
     // the archive first: an unusable model must fail before reading the input starts any task
     ModelConfig model = JobErrors.analyse(() -> ModelConfig.of(MODEL, modelSettings));
     ArchiveInfo archive =
@@ -71,7 +58,8 @@ final class PredictJob {
     String input = settings.require("input");
     // one catalog lookup decides, for reading and for the output's checks, what the input is
     boolean table = isTable(input);
-    Dataset<Row> inputRows = readInput(input, table);
+    Dataset<Row> inputRows =
+        readInput(input, table, modelSettings.get(ModelOption.BATCH_SIZE.setting));
     List<org.apache.hadoop.fs.Path> inputs = InputPaths.of(spark, input, table, inputRows);
     org.apache.hadoop.fs.Path warehouse =
         new org.apache.hadoop.fs.Path(spark.conf().get("spark.sql.warehouse.dir"));
@@ -134,29 +122,14 @@ final class PredictJob {
     summary.finish(begin);
   }
 
-  /**
-   * A fixed batch size gets reader batches as long as a model call, so one input batch feeds whole
-   * calls; auto keeps Spark's (4096 rows), which cap its calls and keep wide rows' batches small.
-   */
-  private void matchReaderBatches(String batchSize) {
-    if (!BatchSizer.isAuto(batchSize)) {
-      for (String reader : READER_BATCH_SIZES) {
-        if (!spark.conf().contains(reader)) {
-          spark.conf().set(reader, batchSize);
-          setForThisRun.add(reader);
-        }
-      }
-    }
-  }
-
   /** The input, filtered by {@code --where} (which Spark pushes down to the source). */
-  private Dataset<Row> readInput(String input, boolean table) {
-    Dataset<Row> rows = readAll(input, table);
+  private Dataset<Row> readInput(String input, boolean table, String batchSize) {
+    Dataset<Row> rows = readAll(input, table, batchSize);
     String where = settings.get("where");
     return where == null || where.isBlank() ? rows : JobErrors.analyse(() -> rows.where(where));
   }
 
-  private Dataset<Row> readAll(String input, boolean table) {
+  private Dataset<Row> readAll(String input, boolean table, String batchSize) {
     String format = settings.require("input-format");
     String source = settings.source(format, "parquet-reader");
     if (table) {
@@ -171,6 +144,12 @@ final class PredictJob {
       var reader = spark.read().format(source);
       if (format.equals("csv")) {
         reader = reader.option("header", "true").option("inferSchema", "true");
+      }
+      // a fixed batch size reads batches as long as a model call, so one batch feeds whole calls;
+      // auto keeps the reader's (4096 rows), which caps its calls and keeps wide rows' batches
+      // small
+      if (source.equals(TensorParquetFormat.class.getName()) && !BatchSizer.isAuto(batchSize)) {
+        reader = reader.option(TensorParquetFormat.BatchRows(), batchSize);
       }
       return reader.load(input);
     } catch (RuntimeException e) {

@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.CreateTableWriter;
-import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.DataFrameWriterV2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,7 +28,17 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 final class TableOutput implements JobOutput {
   private static final String SESSION_CATALOG = "spark_catalog";
-  private static final String OVERWRITE_MODE = "spark.sql.sources.partitionOverwriteMode";
+  // constant statements: the table and the rows are parameters, so no user input becomes SQL text;
+  // the overwrite mode is the statement's write option, Spark's session setting left alone (Hive
+  // serde tables ignore it: Spark always overwrites their partitions dynamically)
+  private static final String INSERT_ROWS =
+      "INSERT INTO TABLE IDENTIFIER(:table) SELECT * FROM IDENTIFIER(:rows)";
+  private static final String REPLACE_ROWS =
+      "INSERT OVERWRITE TABLE IDENTIFIER(:table) WITH ('partitionOverwriteMode' = 'static')"
+          + " SELECT * FROM IDENTIFIER(:rows)";
+  private static final String REPLACE_PARTITIONS =
+      "INSERT OVERWRITE TABLE IDENTIFIER(:table) WITH ('partitionOverwriteMode' = 'dynamic')"
+          + " SELECT * FROM IDENTIFIER(:rows)";
 
   private final SparkSession spark;
   private final JobSettings settings;
@@ -103,22 +114,22 @@ final class TableOutput implements JobOutput {
     return JobErrors.analyse(() -> result.select(columns));
   }
 
+  /** Inserts by position (the rows are in the table's order), as {@code insertInto} does. */
   private void insertInto(Dataset<Row> ordered) {
-    WriteMode mode = settings.mode();
-    DataFrameWriter<Row> writer =
-        ordered.write().mode(mode == WriteMode.APPEND ? "append" : "overwrite");
-    // insertInto takes the overwrite mode from the session only (not from the writer's options):
-    // set for this write, then put back
-    String before = spark.conf().get(OVERWRITE_MODE, null);
-    spark.conf().set(OVERWRITE_MODE, mode == WriteMode.OVERWRITE_PARTITIONS ? "dynamic" : "static");
+    String statement =
+        switch (settings.mode()) {
+          case APPEND -> INSERT_ROWS;
+          case OVERWRITE -> REPLACE_ROWS;
+          case OVERWRITE_PARTITIONS -> REPLACE_PARTITIONS;
+          case ERROR_IF_EXISTS -> throw new IllegalStateException("checked before the write");
+        };
+    // insertInto takes the overwrite mode from the session's conf only; a statement takes options
+    String rows = "torchbatch_rows_" + UUID.randomUUID().toString().replace("-", "");
+    ordered.createOrReplaceTempView(rows);
     try {
-      writer.insertInto(table);
+      spark.sql(statement, Map.<String, Object>of("table", table, "rows", rows));
     } finally {
-      if (before == null) {
-        spark.conf().unset(OVERWRITE_MODE);
-      } else {
-        spark.conf().set(OVERWRITE_MODE, before);
-      }
+      spark.catalog().dropTempView(rows);
     }
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.Encoding;
@@ -624,6 +625,19 @@ class JobCliTest {
         .as(() -> err.toString())
         .isZero();
     assertThat(read(fromGlob)).hasSize(ROWS);
+  }
+
+  @Test
+  void aRunWithAFixedBatchSizeLeavesTheSessionConfAsItWas() {
+    ConfSeenByTasks.register(spark);
+    Map<String, String> before = ConfSeenByTasks.conf(spark);
+    String output = dir.resolve("conf-untouched").toString();
+    assertThat(run(predict(output, "--batch-size", "7", "--where", "conf_seen()")))
+        .as(() -> err.toString())
+        .isZero();
+    assertThat(read(output)).hasSize(ROWS);
+    assertThat(ConfSeenByTasks.seen()).as("the conf the tasks saw").containsExactly(before);
+    assertThat(ConfSeenByTasks.conf(spark)).isEqualTo(before);
   }
 
   @Test

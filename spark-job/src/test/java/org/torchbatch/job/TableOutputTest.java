@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -79,13 +80,15 @@ class TableOutputTest {
     events("WHERE id % 3 = 1 AND id <= 150").createOrReplaceTempView("day");
     spark.sql("INSERT OVERWRITE TABLE events PARTITION (dt = '1') SELECT id, features FROM day");
     Path summary = dir.resolve("rerun-summary.json");
+    ConfSeenByTasks.register(spark);
+    Map<String, String> before = ConfSeenByTasks.conf(spark);
     for (int rerun = 0; rerun < 2; rerun++) {
       assertThat(
               run(
                   "--input",
                   "events",
                   "--where",
-                  "dt = '1'",
+                  "dt = '1' AND conf_seen()",
                   "--output-table",
                   "scores",
                   "--mode",
@@ -95,6 +98,9 @@ class TableOutputTest {
           .as(err.toString())
           .isZero();
     }
+    assertThat(ConfSeenByTasks.seen())
+        .as("the session's conf while the rows were written: the overwrite mode is the write's")
+        .containsExactly(before);
     // --where reached the scan: it read the day's partition only
     assertThat(new ObjectMapper().readTree(summary.toFile()).path("rowsIn").asLong()).isEqualTo(50);
     List<Row> after = rows("scores");

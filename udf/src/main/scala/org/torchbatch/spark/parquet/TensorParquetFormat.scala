@@ -11,6 +11,7 @@ import org.apache.parquet.schema.MessageType
 import org.apache.spark.TaskContext
 import org.apache.spark.sql.SparkSession
 import org.apache.spark.sql.catalyst.InternalRow
+import org.apache.spark.sql.catalyst.util.CaseInsensitiveMap
 import org.apache.spark.sql.catalyst.util.RebaseDateTime.RebaseSpec
 import org.apache.spark.sql.execution.datasources.{FileFormat, OutputWriterFactory, PartitionedFile}
 import org.apache.spark.sql.execution.datasources.parquet.{ParquetFileFormat, ParquetFilters}
@@ -66,7 +67,7 @@ class TensorParquetFormat extends ParquetFileFormat {
     if (!returningBatch || conf.parquetFieldIdReadEnabled) {
       return sparkReader
     }
-    val capacity = conf.parquetVectorizedReaderBatchSize
+    val capacity = TensorParquetFormat.batchRows(options, conf)
     val caseSensitive = conf.caseSensitiveAnalysis
     val filterFor = TensorParquetFormat.pushedFilter(conf, filters)
     val broadcastConf =
@@ -96,6 +97,17 @@ class TensorParquetFormat extends ParquetFileFormat {
 
 object TensorParquetFormat {
   val Name = "torchbatch-parquet"
+
+  /** A read option: rows a batch, for this read only (the session's reader batch size if unset). */
+  val BatchRows = "batchRows"
+
+  private def batchRows(options: Map[String, String], conf: SQLConf): Int =
+    CaseInsensitiveMap(options).get(BatchRows) match {
+      case None => conf.parquetVectorizedReaderBatchSize
+      case Some(rows) =>
+        rows.toIntOption.filter(_ > 0).getOrElse(throw new IllegalArgumentException(
+          s"Read option $BatchRows of $Name is '$rows': give a whole number of rows above 0"))
+    }
 
   private def pushedFilter(conf: SQLConf, filters: Seq[Filter]): PushedFilter =
     PushedFilter(

@@ -18,7 +18,9 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -266,6 +268,31 @@ class TensorParquetFormatTest extends SparkTestBase {
                 .orderBy("id")
                 .collectAsList())
         .isEqualTo(spark.read().parquet(path.toString()).orderBy("id").collectAsList());
+  }
+
+  @Test
+  void aReadOptionSetsTheRowsOfABatchForThatReadOnly() {
+    // two files of 500 rows
+    Path path = write(spark.range(1000).selectExpr("id", "CAST(id AS FLOAT) AS x"), Map.of());
+    assertThat(batchRows(Map.of(TensorParquetFormat.BatchRows(), "300"), path))
+        .containsExactlyInAnyOrder(300, 200, 300, 200);
+    assertThat(batchRows(Map.of(), path)).as("Spark's reader batch size").containsExactly(500, 500);
+    assertThatThrownBy(() -> batchRows(Map.of("BATCHROWS", "0"), path))
+        .hasStackTraceContaining("Read option batchRows of torchbatch-parquet is '0'");
+  }
+
+  private List<Integer> batchRows(Map<String, String> options, Path path) {
+    SparkPlan scan =
+        spark
+            .read()
+            .format(TensorParquetFormat.Name())
+            .options(options)
+            .load(path.toString())
+            .queryExecution()
+            .executedPlan()
+            .collectLeaves()
+            .head();
+    return scan.executeColumnar().toJavaRDD().map(ColumnarBatch::numRows).collect();
   }
 
   private Path write(Dataset<Row> data, Map<String, String> options) {
