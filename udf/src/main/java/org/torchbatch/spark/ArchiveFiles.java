@@ -31,6 +31,15 @@ final class ArchiveFiles {
   /** What a URI held when last looked at, and a local file with exactly those bytes. */
   record Resolved(long length, long modified, String sha256, Path local) {}
 
+  static {
+    ProcessState.register(
+        "remote archives' resolutions and local copies",
+        () -> {
+          RESOLVED.clear();
+          ArchiveStore.deleteCopies();
+        });
+  }
+
   private ArchiveFiles() {}
 
   /** The archive at {@code uri} as it is now. */

@@ -53,6 +53,17 @@ final class ArchiveStore {
     return instance;
   }
 
+  /** Deletes this JVM's copies, if it made any (a model loaded from one keeps running). */
+  static synchronized void deleteCopies() {
+    if (instance != null) {
+      try (var copies = Files.list(instance.folder)) {
+        copies.forEach(ArchiveStore::deleteQuietly);
+      } catch (IOException e) {
+        LOG.warn("Cannot list {}: {}", instance.folder, e.toString());
+      }
+    }
+  }
+
   /** The sha256 a copy of this store is named by. */
   static String sha256Of(Path copy) {
     String name = copy.getFileName().toString();

@@ -37,6 +37,16 @@ public final class ModelBatchRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelBatchRunner.class);
   // one sizer per model setting and device in this JVM: tasks keep what earlier ones learned
   private static final Map<String, BatchSizer> SIZERS = new ConcurrentHashMap<>();
+
+  static {
+    ProcessState.register("learned batch sizes", SIZERS::clear);
+  }
+
+  /** How many batch sizers this JVM keeps. */
+  static int sizerCount() {
+    return SIZERS.size();
+  }
+
   private final PreparedModel model;
   private final ModelHandle handle;
   private final ModelRunner runner;

@@ -48,6 +48,16 @@ public final class ModelInspector {
         }
       };
 
+  static {
+    ProcessState.register(
+        "prepared models",
+        () -> {
+          synchronized (PREPARED) {
+            PREPARED.clear();
+          }
+        });
+  }
+
   private ModelInspector() {}
 
   /**

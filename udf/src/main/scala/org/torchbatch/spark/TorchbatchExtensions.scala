@@ -21,7 +21,10 @@ class TorchbatchExtensions extends (SparkSessionExtensions => Unit) {
           "spark.torchbatch.model.<name>.* over its arguments, in batches",
         ""),
       PredictFunction.build _))
-    extensions.injectResolutionRule(_ => ResolvePredictCalls)
+    extensions.injectResolutionRule { session =>
+      ProcessState.releaseAtEnd(session.sparkContext)
+      ResolvePredictCalls
+    }
     extensions.injectOptimizerRule(_ => ExtractPredict)
     extensions.injectPlannerStrategy(_ => PredictStrategy)
     extensions.injectColumnar(_ => ColumnarPredictInput)

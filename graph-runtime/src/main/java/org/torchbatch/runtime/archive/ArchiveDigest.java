@@ -17,6 +17,11 @@ public final class ArchiveDigest {
 
   private ArchiveDigest() {}
 
+  /** Forgets every digest (the next {@link #sha256} of a file reads it again). */
+  public static void forget() {
+    KNOWN.clear();
+  }
+
   /**
    * The file's sha256, read once per JVM for each (absolute path, size, modification time): a file
    * replaced since differs in one of them and is read again.

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.parquet.bytes.ByteBufferAllocator;
 import org.apache.spark.network.util.JavaUtils;
+import org.torchbatch.spark.ProcessState;
 import org.torchbatch.spark.TorchbatchConf;
 
 /**
@@ -35,6 +36,10 @@ final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
   private static long lentBytes;
   private static long peakBytes;
   private static long limit = DEFAULT_LIMIT;
+
+  static {
+    ProcessState.register("torchbatch-parquet's kept off-heap blocks", NativeBuffers::freeKept);
+  }
 
   // lent blocks by address (a buffer may come back as a slice of itself), chunks apart from pages
   private final Map<Long, long[]> chunks = new HashMap<>();
@@ -121,6 +126,13 @@ final class NativeBuffers implements ByteBufferAllocator, AutoCloseable {
   @Override
   public void close() {
     releaseAll();
+  }
+
+  /** Frees the blocks kept for the next reader (blocks readers hold are theirs to give back). */
+  static synchronized void freeKept() {
+    FREE.values().forEach(addresses -> addresses.forEach(MemoryUtil::freeMemory));
+    FREE.clear();
+    freeBytes = 0;
   }
 
   /** Bytes of free blocks the executor keeps. */

@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.torchbatch.spark.ProcessState;
 import org.torchbatch.spark.SparkTestBase;
 
 /** Readers take their chunk and page buffers from blocks the executor keeps, and give all back. */
@@ -41,6 +42,8 @@ class NativeBuffersTest extends SparkTestBase {
     assertThat(NativeBuffers.keptBytes())
         .isPositive()
         .isLessThanOrEqualTo(NativeBuffers.KEPT_BYTES);
+    ProcessState.release();
+    assertThat(NativeBuffers.keptBytes()).as("kept blocks freed with the JVM's state").isZero();
   }
 
   @Test
