@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.torchbatch.runtime.archive.ArchiveDigest;
 import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.spark.testing.SparkTestBase;
 import picocli.CommandLine;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -44,7 +45,10 @@ class JobCliTest {
 
   @BeforeAll
   static void data() {
-    spark = LocalSessions.builder().getOrCreate();
+    spark =
+        SparkTestBase.localSession("torchbatch-job-tests")
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate();
     input = dir.resolve("input").toString();
     spark
         .sql(

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.spark.testing.SparkTestBase;
 import picocli.CommandLine;
 
 /**
@@ -33,7 +34,8 @@ class TableOutputTest {
   @BeforeAll
   static void session() {
     spark =
-        LocalSessions.builder()
+        SparkTestBase.localSession("torchbatch-job-tests")
+            .config("spark.sql.shuffle.partitions", "2")
             .config("spark.sql.warehouse.dir", dir.resolve("warehouse").toString())
             .getOrCreate();
     events("").write().partitionBy("dt").saveAsTable("events");

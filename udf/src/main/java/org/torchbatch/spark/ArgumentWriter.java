@@ -50,7 +50,7 @@ abstract class ArgumentWriter {
   private static boolean allNumberArrays(StructType schema) {
     for (StructField field : schema.fields()) {
       if (!(field.dataType() instanceof ArrayType array
-          && SparkColumns.width(array.elementType()) > 0)) {
+          && SparkTypes.width(array.elementType()) > 0)) {
         return false;
       }
     }

@@ -35,7 +35,7 @@ final class OnHeapArrays {
       return false;
     }
     Object data = handle.get(source);
-    int count = target.remaining() / SparkColumns.width(type);
+    int count = target.remaining() / SparkTypes.width(type);
     if (data instanceof float[] floats) {
       target.asFloatBuffer().put(floats, from, count);
     } else if (data instanceof double[] doubles) {

@@ -42,9 +42,10 @@ final class SparkColumns implements AutoCloseable {
   /** Whether {@link #toArrow} reads this type: numbers, or arrays of float, double, int or long. */
   static boolean supports(DataType type) {
     if (type instanceof ArrayType array) {
-      return !(array.elementType() instanceof ArrayType) && width(array.elementType()) > 0;
+      return !(array.elementType() instanceof ArrayType)
+          && SparkTypes.width(array.elementType()) > 0;
     }
-    return width(type) > 0;
+    return SparkTypes.width(type) > 0;
   }
 
   /**
@@ -102,7 +103,7 @@ final class SparkColumns implements AutoCloseable {
         && !offHeap.hasNull()) {
       viewValues(values, offHeap, element, first, total);
     } else {
-      ArrowBuf data = reusedValues(slot, (long) total * width(element));
+      ArrowBuf data = reusedValues(slot, (long) total * SparkTypes.width(element));
       if (backToBack) {
         copyValues(arrays.arrayData(), element, first, data, 0, total);
       } else {
@@ -155,7 +156,7 @@ final class SparkColumns implements AutoCloseable {
       DataType element,
       int first,
       int count) {
-    int width = width(element);
+    int width = SparkTypes.width(element);
     try (ArrowBuf data =
         allocator.wrapForeignAllocation(
             new SparkMemory(
@@ -193,7 +194,9 @@ final class SparkColumns implements AutoCloseable {
         var buffer =
             values
                 .getDataBuffer()
-                .nioBuffer((long) at * width(element), array.numElements() * width(element))
+                .nioBuffer(
+                    (long) at * SparkTypes.width(element),
+                    array.numElements() * SparkTypes.width(element))
                 .order(ByteOrder.LITTLE_ENDIAN);
         if (element.equals(DataTypes.FloatType)) {
           buffer.asFloatBuffer().put(array.toFloatArray());
@@ -231,7 +234,7 @@ final class SparkColumns implements AutoCloseable {
   /** Values {@code [from, from + count)} of a numeric column into {@code target} at {@code to}. */
   private static void copyValues(
       ColumnVector source, DataType type, int from, ArrowBuf target, int to, int count) {
-    int width = width(type);
+    int width = SparkTypes.width(type);
     // dictionary-encoded values are ids until decoded: only plain values can be copied raw
     if (source instanceof OffHeapColumnVector offHeap && !offHeap.hasDictionary()) {
       MemoryUtil.copyMemory(
@@ -268,19 +271,5 @@ final class SparkColumns implements AutoCloseable {
         }
       }
     }
-  }
-
-  /** Bytes per value of the numeric types copied in bulk, else 0. */
-  static int width(DataType type) {
-    if (type.equals(DataTypes.DoubleType) || type.equals(DataTypes.LongType)) {
-      return 8;
-    } else if (type.equals(DataTypes.FloatType) || type.equals(DataTypes.IntegerType)) {
-      return 4;
-    } else if (type.equals(DataTypes.ShortType)) {
-      return 2;
-    } else if (type.equals(DataTypes.ByteType)) {
-      return 1;
-    }
-    return 0;
   }
 }

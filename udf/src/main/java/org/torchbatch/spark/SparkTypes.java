@@ -1,7 +1,9 @@
 package org.torchbatch.spark;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -13,6 +15,19 @@ import org.torchbatch.runtime.TorchbatchException;
 
 /** Spark SQL types of model inputs and outputs. */
 final class SparkTypes {
+  // the one table: the dtype an argument of each Spark type becomes, and the Spark type of a
+  // column holding outputs of each dtype (after DType.columnDType's widening)
+  private static final Map<DType, DataType> COLUMN_TYPES =
+      new EnumMap<>(
+          Map.of(
+              DType.FLOAT32, DataTypes.FloatType,
+              DType.FLOAT64, DataTypes.DoubleType,
+              DType.INT64, DataTypes.LongType,
+              DType.INT32, DataTypes.IntegerType,
+              DType.INT16, DataTypes.ShortType,
+              DType.INT8, DataTypes.ByteType,
+              DType.BOOL, DataTypes.BooleanType));
+
   private SparkTypes() {}
 
   /**
@@ -41,46 +56,51 @@ final class SparkTypes {
 
   /** The Spark type of a column holding outputs of this dtype ({@link DType#columnDType}). */
   private static DataType leafType(DType dtype) {
-    return switch (dtype.columnDType()) {
-      case FLOAT32 -> DataTypes.FloatType;
-      case FLOAT64 -> DataTypes.DoubleType;
-      case INT64 -> DataTypes.LongType;
-      case INT32 -> DataTypes.IntegerType;
-      case INT16 -> DataTypes.ShortType;
-      case INT8 -> DataTypes.ByteType;
-      case BOOL -> DataTypes.BooleanType;
-      default -> throw new IllegalStateException("no Spark type for " + dtype);
-    };
+    DataType type = COLUMN_TYPES.get(dtype.columnDType());
+    if (type == null) {
+      throw new IllegalStateException("no Spark type for " + dtype);
+    }
+    return type;
   }
 
   /** The tensor dtype of a numeric (possibly nested array) input type, or an error naming it. */
   static DType inputDType(String argument, DataType type) {
-    DataType leaf = type;
-    while (leaf instanceof ArrayType array) {
-      leaf = array.elementType();
+    DType dtype = dtypeOf(leaf(type));
+    if (dtype == null) {
+      throw new TorchbatchException(
+          "predict argument "
+              + argument
+              + " is "
+              + type.simpleString()
+              + ": models take numbers (tinyint to bigint, float, double, boolean) and arrays of"
+              + " them; cast it (e.g. CAST(x AS DOUBLE)) or encode it first");
     }
-    if (leaf.equals(DataTypes.FloatType)) {
-      return DType.FLOAT32;
-    } else if (leaf.equals(DataTypes.DoubleType)) {
-      return DType.FLOAT64;
-    } else if (leaf.equals(DataTypes.LongType)) {
-      return DType.INT64;
-    } else if (leaf.equals(DataTypes.IntegerType)) {
-      return DType.INT32;
-    } else if (leaf.equals(DataTypes.ShortType)) {
-      return DType.INT16;
-    } else if (leaf.equals(DataTypes.ByteType)) {
-      return DType.INT8;
-    } else if (leaf.equals(DataTypes.BooleanType)) {
-      return DType.BOOL;
+    return dtype;
+  }
+
+  /**
+   * Bytes of one value of a number type, as its column vectors and tensors both lay it out (so
+   * values copy in bulk); 0 for booleans (bytes in Spark's vectors, bits in Arrow's) and the rest.
+   */
+  static int width(DataType type) {
+    DType dtype = dtypeOf(type);
+    return dtype == null || dtype == DType.BOOL ? 0 : dtype.byteSize();
+  }
+
+  private static DType dtypeOf(DataType leaf) {
+    for (Map.Entry<DType, DataType> entry : COLUMN_TYPES.entrySet()) {
+      if (entry.getValue().equals(leaf)) {
+        return entry.getKey();
+      }
     }
-    throw new TorchbatchException(
-        "predict argument "
-            + argument
-            + " is "
-            + type.simpleString()
-            + ": models take numbers (tinyint to bigint, float, double, boolean) and arrays of"
-            + " them; cast it (e.g. CAST(x AS DOUBLE)) or encode it first");
+    return null;
+  }
+
+  private static DataType leaf(DataType type) {
+    while (type instanceof ArrayType array) {
+      type = array.elementType();
+    }
+    return type;
   }
 
   /** How deep the arrays of an input type nest: 0 for a scalar. */

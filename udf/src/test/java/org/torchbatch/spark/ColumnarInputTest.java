@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /** Over a Parquet scan the operator reads the vectorized reader's batches, with no rows between. */
 class ColumnarInputTest extends SparkTestBase {

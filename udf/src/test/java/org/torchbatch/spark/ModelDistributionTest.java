@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.torchbatch.runtime.archive.ArchiveDigest;
 import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /** The archive reaches executors once and is loaded once per executor JVM, not per task. */
 class ModelDistributionTest extends SparkTestBase {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.torchbatch.runtime.archive.ArchiveDigest;
 import org.torchbatch.runtime.testing.Fixtures;
-import org.torchbatch.spark.parquet.CountedStorage;
+import org.torchbatch.spark.testing.CountedStorage;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /** The model a query runs is the one its path held when the query was planned, by sha256. */
 class ModelIdentityTest extends SparkTestBase {

@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /** The driver keeps a bounded number of prepared models, however many a session declares. */
 class PreparedModelsBoundTest extends SparkTestBase {

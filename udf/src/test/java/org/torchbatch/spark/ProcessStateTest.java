@@ -6,6 +6,7 @@ import org.apache.spark.scheduler.SparkListenerApplicationEnd;
 import org.apache.spark.scheduler.SparkListenerInterface;
 import org.junit.jupiter.api.Test;
 import org.torchbatch.runtime.engine.ModelCache;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /** The JVM's state goes when the application ends, and a query after that builds it again. */
 class ProcessStateTest extends SparkTestBase {

@@ -19,6 +19,7 @@ import org.torchbatch.runtime.HostTensor;
 import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.testing.ExpectedCalls;
 import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /** SQL {@code predict} over a fixture's recorded input returns what PyTorch returned for it. */
 class PyTorchNumbersTest extends SparkTestBase {

@@ -8,6 +8,7 @@ import org.apache.spark.sql.util.ArrowUtils;
 import org.junit.jupiter.api.Test;
 import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /**
  * A task whose second model cannot be set up (it asks for a GPU this machine does not have) gives

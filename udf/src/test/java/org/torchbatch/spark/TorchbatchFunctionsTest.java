@@ -10,6 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.spark.testing.SparkTestBase;
 import scala.jdk.javaapi.CollectionConverters;
 
 /** The Column API plans as SQL's predict does, from a typed model, and writes no session conf. */

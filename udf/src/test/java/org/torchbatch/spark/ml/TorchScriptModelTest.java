@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.torchbatch.runtime.testing.Fixtures;
-import org.torchbatch.spark.SparkTestBase;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 class TorchScriptModelTest extends SparkTestBase {
   private static Dataset<Row> data;

@@ -1,4 +1,4 @@
-package org.torchbatch.spark.parquet;
+package org.torchbatch.spark.testing;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,8 +9,17 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /** Local files under the scheme {@code counted://}, counting the streams open on them. */
 public final class CountedStorage extends RawLocalFileSystem {
-  static final AtomicInteger OPEN = new AtomicInteger();
+  private static final AtomicInteger OPEN = new AtomicInteger();
   private static final URI NAME = URI.create("counted:///");
+
+  /** Streams opened and not yet closed, over every instance. */
+  public static int openStreams() {
+    return OPEN.get();
+  }
+
+  public static void forgetStreams() {
+    OPEN.set(0);
+  }
 
   @Override
   public URI getUri() {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.torchbatch.spark.SparkTestBase;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /** torchbatch-parquet returns what Spark's own Parquet reader returns, for every shape of file. */
 class TensorParquetFormatTest extends SparkTestBase {
@@ -343,13 +343,7 @@ class TensorParquetFormatTest extends SparkTestBase {
   private static boolean openAll(Path path, StructType schema) throws IOException {
     try (Stream<Path> files = Files.list(path)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
-        var batches =
-            SplitOpener.open(
-                SplitRequest.whole(
-                    spark.sparkContext().hadoopConfiguration(),
-                    new org.apache.hadoop.fs.Path(file.toUri()),
-                    Files.size(file),
-                    schema));
+        var batches = Splits.open(spark.sparkContext().hadoopConfiguration(), file, schema);
         if (batches == null) {
           return false;
         }

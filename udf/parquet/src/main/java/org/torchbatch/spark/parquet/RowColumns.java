@@ -3,20 +3,11 @@ package org.torchbatch.spark.parquet;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
-import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.BinaryType;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DoubleType;
-import org.apache.spark.sql.types.FloatType;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -69,15 +60,19 @@ final class RowColumns {
     ColumnWriter writer = store.getColumnWriter(descriptor);
     int present = type.isRepetition(Type.Repetition.OPTIONAL) ? 1 : 0;
     if (field.dataType() instanceof ArrayType array) {
-      Element element = element(array.elementType());
-      if (element == null || type.isPrimitive() || descriptor.getMaxRepetitionLevel() != 1) {
+      // lists of numbers only
+      ValueType element = ValueType.written(array.elementType());
+      if (element == null
+          || !element.fixedWidth()
+          || type.isPrimitive()
+          || descriptor.getMaxRepetitionLevel() != 1) {
         return null;
       }
       boolean nullElements = descriptor.getPrimitiveType().isRepetition(Type.Repetition.OPTIONAL);
       return new ListColumn(
           field.name(), writer, element, present, descriptor.getMaxDefinitionLevel(), nullElements);
     }
-    Value value = value(field.dataType());
+    ValueType value = ValueType.written(field.dataType());
     if (value == null || !type.isPrimitive()) {
       return null;
     }
@@ -89,56 +84,12 @@ final class RowColumns {
     void write(InternalRow row, int ordinal);
   }
 
-  /** Writes a non-null value of a flat column at the given levels. */
-  private interface Value {
-    void write(ColumnWriter writer, InternalRow row, int ordinal, int definition);
-  }
-
-  /** Writes a non-null list element at the given levels. */
-  private interface Element {
-    void write(ColumnWriter writer, ArrayData array, int index, int repetition, int definition);
-  }
-
-  // as Spark's writer converts them: strings as their UTF-8 bytes, which parquet-mr copies if kept
-  private static Value value(DataType type) {
-    if (type instanceof BooleanType) {
-      return (w, row, o, d) -> w.write(row.getBoolean(o), 0, d);
-    } else if (type instanceof IntegerType) {
-      return (w, row, o, d) -> w.write(row.getInt(o), 0, d);
-    } else if (type instanceof LongType) {
-      return (w, row, o, d) -> w.write(row.getLong(o), 0, d);
-    } else if (type instanceof FloatType) {
-      return (w, row, o, d) -> w.write(row.getFloat(o), 0, d);
-    } else if (type instanceof DoubleType) {
-      return (w, row, o, d) -> w.write(row.getDouble(o), 0, d);
-    } else if (type instanceof StringType) {
-      return (w, row, o, d) ->
-          w.write(Binary.fromReusedByteArray(row.getUTF8String(o).getBytes()), 0, d);
-    } else if (type instanceof BinaryType) {
-      return (w, row, o, d) -> w.write(Binary.fromReusedByteArray(row.getBinary(o)), 0, d);
-    }
-    return null;
-  }
-
-  private static Element element(DataType type) {
-    if (type instanceof IntegerType) {
-      return (w, a, i, r, d) -> w.write(a.getInt(i), r, d);
-    } else if (type instanceof LongType) {
-      return (w, a, i, r, d) -> w.write(a.getLong(i), r, d);
-    } else if (type instanceof FloatType) {
-      return (w, a, i, r, d) -> w.write(a.getFloat(i), r, d);
-    } else if (type instanceof DoubleType) {
-      return (w, a, i, r, d) -> w.write(a.getDouble(i), r, d);
-    }
-    return null;
-  }
-
-  private record ValueColumn(String name, ColumnWriter writer, Value value, int present)
+  private record ValueColumn(String name, ColumnWriter writer, ValueType value, int present)
       implements Column {
     @Override
     public void write(InternalRow row, int ordinal) {
       if (!row.isNullAt(ordinal)) {
-        value.write(writer, row, ordinal, present);
+        value.write(writer, row, ordinal, 0, present);
       } else if (present == 1) {
         writer.writeNull(0, 0);
       } else {
@@ -153,7 +104,12 @@ final class RowColumns {
    * below it.
    */
   private record ListColumn(
-      String name, ColumnWriter writer, Element element, int present, int max, boolean nullElements)
+      String name,
+      ColumnWriter writer,
+      ValueType element,
+      int present,
+      int max,
+      boolean nullElements)
       implements Column {
     @Override
     public void write(InternalRow row, int ordinal) {

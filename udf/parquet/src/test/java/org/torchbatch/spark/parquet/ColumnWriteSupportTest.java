@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.torchbatch.spark.SparkTestBase;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /** torchbatch-parquet writes, byte for byte, the files Spark's own Parquet writer writes. */
 class ColumnWriteSupportTest extends SparkTestBase {

@@ -11,7 +11,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.torchbatch.spark.SparkTestBase;
+import org.torchbatch.spark.testing.CountedStorage;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /** A split holds open only the streams it still reads from, as object stores hold connections. */
 class SplitStreamsTest extends SparkTestBase {
@@ -22,15 +23,15 @@ class SplitStreamsTest extends SparkTestBase {
     Path file = severalRowGroups();
     Configuration conf = countedConf();
     try (ParquetSplitBatches batches = open(conf, file)) {
-      long rows = drain(batches);
+      long rows = Splits.drain(batches);
       assertThat(rows).isEqualTo(30_000);
       // each column's read-ahead closes its stream after its last chunk; nothing else is open
-      for (int wait = 0; wait < 500 && CountedStorage.OPEN.get() != 0; wait++) {
+      for (int wait = 0; wait < 500 && CountedStorage.openStreams() != 0; wait++) {
         Thread.sleep(10);
       }
-      assertThat(CountedStorage.OPEN.get()).isZero();
+      assertThat(CountedStorage.openStreams()).isZero();
     }
-    assertThat(CountedStorage.OPEN.get()).isZero();
+    assertThat(CountedStorage.openStreams()).isZero();
   }
 
   @Test
@@ -39,10 +40,10 @@ class SplitStreamsTest extends SparkTestBase {
     Configuration conf = countedConf();
     conf.set(SplitOpener.READ_AHEAD, "0");
     ParquetSplitBatches batches = open(conf, file);
-    assertThat(drain(batches)).isEqualTo(30_000);
-    assertThat(CountedStorage.OPEN.get()).isEqualTo(1);
+    assertThat(Splits.drain(batches)).isEqualTo(30_000);
+    assertThat(CountedStorage.openStreams()).isEqualTo(1);
     batches.close();
-    assertThat(CountedStorage.OPEN.get()).isZero();
+    assertThat(CountedStorage.openStreams()).isZero();
   }
 
   private Path severalRowGroups() throws IOException {
@@ -63,7 +64,7 @@ class SplitStreamsTest extends SparkTestBase {
     Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
     conf.set("fs.counted.impl", CountedStorage.class.getName());
     conf.setBoolean("fs.counted.impl.disable.cache", true);
-    CountedStorage.OPEN.set(0);
+    CountedStorage.forgetStreams();
     return conf;
   }
 
@@ -73,15 +74,7 @@ class SplitStreamsTest extends SparkTestBase {
             .add("id", DataTypes.LongType, false)
             .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false);
     return SplitOpener.open(
-        SplitRequest.whole(
+        Splits.whole(
             conf, new org.apache.hadoop.fs.Path("counted://" + file), Files.size(file), required));
-  }
-
-  private static long drain(ParquetSplitBatches batches) {
-    long rows = 0;
-    while (batches.hasNext()) {
-      rows += batches.next().numRows();
-    }
-    return rows;
   }
 }

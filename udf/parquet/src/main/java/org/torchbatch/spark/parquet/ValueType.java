@@ -1,11 +1,14 @@
 package org.torchbatch.spark.parquet;
 
 import java.nio.ByteOrder;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.IntLogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.StringLogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
 import org.apache.spark.sql.execution.vectorized.OffHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 import org.apache.spark.sql.types.DataType;
@@ -13,10 +16,13 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.unsafe.Platform;
 
 /**
- * A Parquet value type this reader puts into Spark vectors as stored (PLAIN, little-endian): fixed
- * width numbers, and strings or bytes ({@link #bytes} -1: each value length-prefixed).
+ * The one table of the Spark types this module reads and writes and the Parquet types they are
+ * stored as. The reader puts values into Spark vectors as stored (PLAIN, little-endian): fixed
+ * width numbers, and strings or bytes ({@link #bytes} -1: each value length-prefixed); booleans,
+ * bit-packed, are only written ({@link #bytes} 0).
  */
 enum ValueType {
+  BOOLEAN(0, DataTypes.BooleanType, PrimitiveTypeName.BOOLEAN),
   INT(4, DataTypes.IntegerType, PrimitiveTypeName.INT32),
   LONG(8, DataTypes.LongType, PrimitiveTypeName.INT64),
   FLOAT(4, DataTypes.FloatType, PrimitiveTypeName.FLOAT),
@@ -38,13 +44,47 @@ enum ValueType {
   /** The type a Spark column of {@code sparkType} stored as {@code stored} is read as, or null. */
   static ValueType of(DataType sparkType, PrimitiveType stored) {
     for (ValueType type : values()) {
-      if (type.sparkType.equals(sparkType)
+      if (type != BOOLEAN
+          && type.sparkType.equals(sparkType)
           && type.parquetType == stored.getPrimitiveTypeName()
           && type.asStored(stored.getLogicalTypeAnnotation())) {
         return type;
       }
     }
     return null;
+  }
+
+  /** The type values of {@code sparkType} are written as, or null. */
+  static ValueType written(DataType sparkType) {
+    for (ValueType type : values()) {
+      if (type.sparkType.equals(sparkType)) {
+        return type;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Writes the value at {@code ordinal} of a row or an array as Spark's writer converts it: strings
+   * as their UTF-8 bytes, which parquet-mr copies if it keeps them.
+   */
+  void write(
+      ColumnWriter writer, SpecializedGetters values, int ordinal, int repetition, int definition) {
+    switch (this) {
+      case BOOLEAN -> writer.write(values.getBoolean(ordinal), repetition, definition);
+      case INT -> writer.write(values.getInt(ordinal), repetition, definition);
+      case LONG -> writer.write(values.getLong(ordinal), repetition, definition);
+      case FLOAT -> writer.write(values.getFloat(ordinal), repetition, definition);
+      case DOUBLE -> writer.write(values.getDouble(ordinal), repetition, definition);
+      case STRING ->
+          writer.write(
+              Binary.fromReusedByteArray(values.getUTF8String(ordinal).getBytes()),
+              repetition,
+              definition);
+      case BYTES ->
+          writer.write(
+              Binary.fromReusedByteArray(values.getBinary(ordinal)), repetition, definition);
+    }
   }
 
   boolean fixedWidth() {

@@ -1,9 +1,10 @@
-package org.torchbatch.spark;
+package org.torchbatch.spark.testing;
 
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.torchbatch.runtime.testing.Fixtures;
-import org.torchbatch.spark.parquet.ReaderMetricsPlugin;
+import org.torchbatch.spark.ModelConfig;
+import org.torchbatch.spark.TorchbatchExtensions;
 
 /** One local[2] Spark session for every Spark test in the JVM, with torchbatch's extensions. */
 public abstract class SparkTestBase {
@@ -13,15 +14,8 @@ public abstract class SparkTestBase {
   public static void startSpark() {
     if (spark == null) {
       spark =
-          SparkSession.builder()
-              .master("local[2]")
-              .appName("torchbatch-tests")
-              .config("spark.ui.enabled", "false")
-              .config("spark.driver.host", "127.0.0.1")
-              .config("spark.driver.bindAddress", "127.0.0.1")
+          localSession("torchbatch-tests")
               .config("spark.sql.shuffle.partitions", "2")
-              .config("spark.sql.extensions", TorchbatchExtensions.class.getName())
-              .config("spark.plugins", ReaderMetricsPlugin.class.getName())
               .config(
                   "spark.torchbatch.model.linear.path",
                   Fixtures.archive("linear_traced").toString())
@@ -29,6 +23,17 @@ public abstract class SparkTestBase {
               .config("spark.torchbatch.defaultModel", "linear")
               .getOrCreate();
     }
+  }
+
+  /** A local[2] session on 127.0.0.1 with torchbatch's extension, for tests and benchmarks. */
+  public static SparkSession.Builder localSession(String appName) {
+    return SparkSession.builder()
+        .master("local[2]")
+        .appName(appName)
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.extensions", TorchbatchExtensions.class.getName());
   }
 
   /** Declares a model for the session, as {@code SET spark.torchbatch.model.<name>.<key>} would. */

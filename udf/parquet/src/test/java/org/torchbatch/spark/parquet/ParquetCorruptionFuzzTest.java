@@ -26,7 +26,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.torchbatch.spark.SparkTestBase;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /**
  * Damaged Parquet files (bit flips and truncations anywhere: page headers, levels, dictionary

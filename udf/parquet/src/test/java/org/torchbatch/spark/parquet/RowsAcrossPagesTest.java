@@ -21,7 +21,7 @@ import org.apache.parquet.schema.MessageTypeParser;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.torchbatch.spark.SparkTestBase;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /**
  * Some writers end v1 pages inside a row (parquet-mr and Spark never do): a page of lists then

@@ -6,7 +6,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.filter2.predicate.FilterPredicate;
 import org.apache.parquet.schema.MessageType;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -27,20 +26,4 @@ public record SplitRequest(
     InternalRow partitionValues,
     int capacity,
     boolean caseSensitive,
-    Function<MessageType, FilterPredicate> filter) {
-
-  /** The file's bytes up to {@code length}, without partitions or a filter, as Spark reads it. */
-  static SplitRequest whole(Configuration conf, Path path, long length, StructType required) {
-    return new SplitRequest(
-        conf,
-        path,
-        0,
-        length,
-        required,
-        new StructType(),
-        new GenericInternalRow(0),
-        4096,
-        false,
-        schema -> null);
-  }
-}
+    Function<MessageType, FilterPredicate> filter) {}

@@ -28,10 +28,10 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
-import org.torchbatch.spark.SparkTestBase;
 import org.torchbatch.spark.parquet.RandomParquetFile.Column;
 import org.torchbatch.spark.parquet.RandomParquetFile.Kind;
 import org.torchbatch.spark.parquet.RandomParquetFile.Nulls;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /**
  * torchbatch-parquet against Spark's vectorized reader on random files ({@link RandomParquetFile}):
@@ -129,20 +129,13 @@ class ReaderDifferentialTest {
   }
 
   private static List<List<String>> ours(Path file, StructType schema) throws IOException {
-    var request =
-        SplitRequest.whole(
-            spark.sparkContext().hadoopConfiguration(),
-            new org.apache.hadoop.fs.Path(file.toUri()),
-            Files.size(file),
-            schema);
-    try (ParquetSplitBatches batches = SplitOpener.open(request)) {
+    try (ParquetSplitBatches batches =
+        Splits.open(spark.sparkContext().hadoopConfiguration(), file, schema)) {
       if (batches == null) {
         return null;
       }
       List<List<String>> all = new ArrayList<>();
-      while (batches.hasNext()) {
-        all.add(rows(batches.next(), schema));
-      }
+      Splits.drain(batches, batch -> all.add(rows(batch, schema)));
       return all;
     }
   }

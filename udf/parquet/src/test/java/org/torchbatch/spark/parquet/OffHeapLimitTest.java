@@ -16,7 +16,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.torchbatch.spark.SparkTestBase;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /**
  * The off-heap blocks Spark's memory manager does not see: bounded per executor, and in its
@@ -85,19 +85,9 @@ class OffHeapLimitTest extends SparkTestBase {
   }
 
   private long drain(Configuration conf) throws IOException {
-    long rows = 0;
-    try (ParquetSplitBatches batches =
-        SplitOpener.open(
-            SplitRequest.whole(
-                conf,
-                new org.apache.hadoop.fs.Path(file.toString()),
-                Files.size(file),
-                FEATURES))) {
-      while (batches.hasNext()) {
-        rows += batches.next().numRows();
-      }
+    try (ParquetSplitBatches batches = Splits.open(conf, file, FEATURES)) {
+      return Splits.drain(batches);
     }
-    return rows;
   }
 
   private static String messages(Throwable error) {

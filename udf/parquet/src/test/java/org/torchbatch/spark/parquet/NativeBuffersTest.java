@@ -13,7 +13,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.torchbatch.spark.ProcessState;
-import org.torchbatch.spark.SparkTestBase;
+import org.torchbatch.spark.testing.SparkTestBase;
 
 /** Readers take their chunk and page buffers from blocks the executor keeps, and give all back. */
 class NativeBuffersTest extends SparkTestBase {
@@ -119,27 +119,25 @@ class NativeBuffersTest extends SparkTestBase {
     StructType required =
         new StructType()
             .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-    long rows = 0;
-    double sum = 0;
-    int mostLent = 0;
-    ParquetSplitBatches batches =
-        SplitOpener.open(
-            SplitRequest.whole(
-                conf, new org.apache.hadoop.fs.Path(file.toString()), Files.size(file), required));
+    double[] sum = {0};
+    int[] mostLent = {0};
+    ParquetSplitBatches batches = Splits.open(conf, file, required);
+    long rows;
     try {
-      while (batches.hasNext()) {
-        var batch = batches.next();
-        for (int r = 0; r < batch.numRows(); r++) {
-          for (float v : batch.column(0).getArray(r).toFloatArray()) {
-            sum += v;
-          }
-        }
-        rows += batch.numRows();
-        mostLent = Math.max(mostLent, batches.lentBuffers());
-      }
+      rows =
+          Splits.drain(
+              batches,
+              batch -> {
+                for (int r = 0; r < batch.numRows(); r++) {
+                  for (float v : batch.column(0).getArray(r).toFloatArray()) {
+                    sum[0] += v;
+                  }
+                }
+                mostLent[0] = Math.max(mostLent[0], batches.lentBuffers());
+              });
     } finally {
       batches.close();
     }
-    return new Read(rows, sum, mostLent, batches.lentBuffers());
+    return new Read(rows, sum[0], mostLent[0], batches.lentBuffers());
   }
 }
