@@ -1,12 +1,9 @@
 package org.torchbatch.job;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -15,12 +12,10 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.torchbatch.runtime.archive.ArchiveInfo;
 import org.torchbatch.runtime.cli.ExitCodes;
-import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.spark.ModelConfig;
 import org.torchbatch.spark.ModelInspector;
 import org.torchbatch.spark.OnError;
 import org.torchbatch.spark.TorchbatchFunctions;
-import org.torchbatch.spark.parquet.TensorParquetFormat;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -55,16 +50,14 @@ final class PredictJob {
             () -> ModelInspector.checkArchive(model, spark.sparkContext().hadoopConfiguration()));
     String sha256 = ModelInspector.sha256(model, spark.sparkContext().hadoopConfiguration());
     summary.model(model.path(), sha256);
-    String input = settings.require("input");
-    // one catalog lookup decides, for reading and for the output's checks, what the input is
-    boolean table = isTable(input);
-    Dataset<Row> inputRows =
-        readInput(input, table, modelSettings.get(ModelOption.BATCH_SIZE.setting));
-    List<org.apache.hadoop.fs.Path> inputs = InputPaths.of(spark, input, table, inputRows);
+    JobInput input = JobInput.of(spark, settings);
+    Dataset<Row> inputRows = input.read(modelSettings.get(ModelOption.BATCH_SIZE.setting));
+    List<org.apache.hadoop.fs.Path> inputs =
+        InputPaths.of(spark, input.name(), input.isTable(), inputRows);
     org.apache.hadoop.fs.Path warehouse =
         new org.apache.hadoop.fs.Path(spark.conf().get("spark.sql.warehouse.dir"));
     JobOutput output = output();
-    output.prepare(inputs, table ? input : null, warehouse, !dryRun);
+    output.prepare(inputs, input.isTable() ? input.name() : null, warehouse, !dryRun);
     OutputTarget errorsTarget = null;
     if (model.onError() == OnError.QUARANTINE) {
       quarantine = new QuarantinedRows(spark, settings.get("max-errors"));
@@ -120,61 +113,6 @@ final class PredictJob {
     summary.phase("commit", commit);
     output.describe(summary);
     summary.finish(begin);
-  }
-
-  /** The input, filtered by {@code --where} (which Spark pushes down to the source). */
-  private Dataset<Row> readInput(String input, boolean table, String batchSize) {
-    Dataset<Row> rows = readAll(input, table, batchSize);
-    String where = settings.get("where");
-    return where == null || where.isBlank() ? rows : JobErrors.analyse(() -> rows.where(where));
-  }
-
-  private Dataset<Row> readAll(String input, boolean table, String batchSize) {
-    String format = settings.require("input-format");
-    String source = settings.source(format, "parquet-reader");
-    if (table) {
-      return spark.table(input);
-    }
-    if (!pathExists(input)) {
-      throw new JobException(
-          ExitCodes.INPUT_NOT_FOUND,
-          "Input " + input + " does not exist (no file, folder, glob match or table)");
-    }
-    try {
-      var reader = spark.read().format(source);
-      if (format.equals("csv")) {
-        reader = reader.option("header", "true").option("inferSchema", "true");
-      }
-      // a fixed batch size reads batches as long as a model call, so one batch feeds whole calls;
-      // auto keeps the reader's (4096 rows), which caps its calls and keeps wide rows' batches
-      // small
-      if (source.equals(TensorParquetFormat.class.getName()) && !BatchSizer.isAuto(batchSize)) {
-        reader = reader.option(TensorParquetFormat.BatchRows(), batchSize);
-      }
-      return reader.load(input);
-    } catch (RuntimeException e) {
-      throw new JobException(
-          ExitCodes.USAGE, "Cannot read " + input + " as " + format + ": " + e.getMessage(), e);
-    }
-  }
-
-  private boolean isTable(String input) {
-    return isTableName(input) && spark.catalog().tableExists(input);
-  }
-
-  private static boolean isTableName(String input) {
-    return input.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*){0,2}");
-  }
-
-  private boolean pathExists(String input) {
-    try {
-      Path path = new Path(input);
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      var matches = fs.globStatus(path);
-      return matches != null && matches.length > 0;
-    } catch (IOException | IllegalArgumentException e) {
-      return false;
-    }
   }
 
   /** {@code --output} or {@code --output-table}: exactly one. */
