@@ -1,6 +1,5 @@
 package org.torchbatch.job;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.apache.spark.sql.functions.struct;
@@ -19,6 +18,7 @@ import org.torchbatch.runtime.cli.ExitCodes;
 import org.torchbatch.spark.BadRecords;
 import org.torchbatch.spark.OnError;
 import org.torchbatch.spark.Quarantine;
+import org.torchbatch.spark.TorchbatchFunctions;
 
 /**
  * {@code --on-error quarantine}: the rows the model cannot predict (it raises on them alone, or
@@ -55,9 +55,9 @@ final class QuarantinedRows {
    */
   Dataset<Row> goodRows(
       Dataset<Row> predicted, String result, List<String> keep, String method, String sha256) {
-    Column error = col(result + "." + OnError.ERROR_FIELD);
+    Column error = TorchbatchFunctions.columnNamed(result).getField(OnError.ERROR_FIELD);
     List<Column> record = new ArrayList<>();
-    keep.forEach(c -> record.add(col("`" + c + "`")));
+    keep.forEach(c -> record.add(TorchbatchFunctions.columnNamed(c)));
     errorField = record.size();
     record.add(error.as("error"));
     record.add(lit(method).as("method"));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.torchbatch.runtime.archive.ArchiveInfo;
@@ -51,12 +52,13 @@ final class RowShapes {
   }
 
   private static String learn(Dataset<Row> input, String argument, int position) {
-    Dataset<Row> values = input.selectExpr(argument + " AS v");
+    // the argument parsed as the one expression it is, as the job's predict parses it
+    Dataset<Row> values = input.select(functions.expr(argument).as("v"));
     DataType type = values.schema().fields()[0].dataType();
     if (!(type instanceof ArrayType)) {
       return "";
     }
-    List<Row> first = values.where("v IS NOT NULL").limit(1).collectAsList();
+    List<Row> first = values.where(functions.col("v").isNotNull()).limit(1).collectAsList();
     if (first.isEmpty()) {
       throw cannotLearn(position, argument, "is null in every input row");
     }

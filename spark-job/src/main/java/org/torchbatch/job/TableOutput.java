@@ -17,6 +17,7 @@ import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
 import org.apache.spark.sql.functions;
 import org.torchbatch.job.JobSettings.WriteMode;
 import org.torchbatch.runtime.cli.ExitCodes;
+import org.torchbatch.spark.TorchbatchFunctions;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -109,7 +110,7 @@ final class TableOutput implements JobOutput {
   private Dataset<Row> inTableOrder(Dataset<Row> result) {
     Column[] columns =
         Arrays.stream(spark.table(table).columns())
-            .map(c -> functions.col("`" + c.replace("`", "``") + "`"))
+            .map(TorchbatchFunctions::columnNamed)
             .toArray(Column[]::new);
     return JobErrors.analyse(() -> result.select(columns));
   }

@@ -541,6 +541,35 @@ class JobCliTest {
   }
 
   @Test
+  void keptColumnsAreTakenByTheirExactNamesAlsoForTheErrors() {
+    spark
+        .read()
+        .parquet(amounts())
+        .withColumnRenamed("id", "a.b `c`")
+        .createOrReplaceTempView("odd");
+    String output = dir.resolve("odd-names").toString();
+    String[] args = {
+      "--input",
+      "odd",
+      "--keep",
+      "a.b `c`",
+      "--model",
+      Fixtures.archive("rejects_negative").toString(),
+      "--arg",
+      "x",
+      "--shape",
+      "2",
+      "--on-error",
+      "quarantine",
+      "--errors",
+      output + "-errors"
+    };
+    assertThat(run(predict(output, args))).as(() -> err.toString()).isZero();
+    assertThat(spark.read().parquet(output).columns()).containsExactly("a.b `c`", "prediction");
+    assertThat(spark.read().parquet(output + "-errors").count()).isEqualTo(5);
+  }
+
+  @Test
   void maxErrorsFailsTheJobPastItsLimitAndWritesNothing() {
     String output = dir.resolve("too-many").toString();
     assertThat(run(quarantined(output, "--max-errors", "4"))).isEqualTo(ExitCodes.FAILED);
