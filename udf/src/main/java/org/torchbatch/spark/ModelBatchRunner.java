@@ -2,8 +2,6 @@ package org.torchbatch.spark;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -35,18 +33,6 @@ import org.torchbatch.runtime.engine.TorchEngine;
  */
 public final class ModelBatchRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelBatchRunner.class);
-  // one sizer per model setting and device in this JVM: tasks keep what earlier ones learned
-  private static final Map<String, BatchSizer> SIZERS = new ConcurrentHashMap<>();
-
-  static {
-    ProcessState.register("learned batch sizes", SIZERS::clear);
-  }
-
-  /** How many batch sizers this JVM keeps. */
-  static int sizerCount() {
-    return SIZERS.size();
-  }
-
   private final PreparedModel model;
   private final ModelHandle handle;
   private final ModelRunner runner;
@@ -97,14 +83,7 @@ public final class ModelBatchRunner implements AutoCloseable {
       this.runner = handle.newRunner(Math.max(1, taskCpus), model.config().oneDnnLstm());
       this.encoder = new BatchEncoder(model.arguments(), model.config().nullPolicy(), allocator);
       this.decoder = new BatchDecoder(model.outputs(), allocator);
-      this.sizer =
-          SIZERS.computeIfAbsent(
-              model.config().key() + "|" + device,
-              key ->
-                  BatchSizer.of(
-                      "'" + model.name() + "' on " + device,
-                      model.config().batchSize(),
-                      model.config().maxBatchSize()));
+      this.sizer = BatchSizers.of(model, device);
     } catch (RuntimeException | Error e) {
       handle.close();
       throw e;
