@@ -37,7 +37,8 @@ public final class FixtureSuite {
           "recurrent_mix",
           "resnet_small",
           "sequence_lstm",
-          "rejects_negative");
+          "rejects_negative",
+          "first_ten");
 
   private FixtureSuite() {}
 

@@ -139,7 +139,7 @@ public final class BenchSuite implements Callable<Integer> {
   @Option(
       names = "--only",
       split = ",",
-      defaultValue = "cases,pairs,heavier,storage,batch,phases,profile,conversions,memory",
+      defaultValue = "cases,feed,pairs,heavier,storage,batch,phases,profile,conversions,memory",
       description = "sections to run: ${DEFAULT-VALUE}")
   Set<String> sections;
 
@@ -174,6 +174,9 @@ public final class BenchSuite implements Callable<Integer> {
     report = new Report(folder.resolve("report.md"), "torchbatch benchmarks", setup());
     if (sections.contains("cases")) {
       cases();
+    }
+    if (sections.contains("feed")) {
+      feedRate();
     }
     if (sections.contains("pairs")) {
       pairs();
@@ -324,6 +327,28 @@ public final class BenchSuite implements Callable<Integer> {
     report.write();
     cachedWide.unpersist(true);
     cachedNarrow.unpersist(true);
+  }
+
+  /** The no-op job beside Spark alone, the scan alone and the mlp_small job (FeedRate). */
+  private void feedRate() throws Exception {
+    String wide = BenchData.parquet(spark, data, rows, WIDE);
+    System.out.println("Feed rate:");
+    SideBySide.Rounds rounds =
+        FeedRate.measure(
+            spark,
+            wide,
+            rows,
+            folder.resolve("job-output").toString(),
+            new SideBySide(warmUp, roundSeconds),
+            repeats);
+    int cores = spark.sparkContext().defaultParallelism();
+    report.feedRate(
+        rounds,
+        FeedRate.perCore(rounds, cores),
+        FeedRate.perCpuSecond(rounds),
+        FeedRate.NOOP_JOB,
+        FeedRate.TARGET_PER_CORE);
+    report.write();
   }
 
   /**

@@ -86,6 +86,46 @@ final class Report {
             });
   }
 
+  /**
+   * The feed rate's cases: rows/s, rows/s a core and rows per CPU-second (medians), and how far
+   * {@code judged}'s rows/s a core is from {@code target}.
+   */
+  void feedRate(
+      SideBySide.Rounds rounds,
+      Map<String, Measurement> perCore,
+      Map<String, Measurement> perCpuSecond,
+      String judged,
+      double target) {
+    section("Feed rate: the job over a model that costs almost nothing (batch 4096)");
+    double reached = perCore.get(judged).median();
+    line(
+        String.format(
+            "%s: %,.0f rows/s a core (median; %,.0f-%,.0f), target %,.0f: %s (%.2f of it).",
+            judged,
+            reached,
+            perCore.get(judged).min(),
+            perCore.get(judged).max(),
+            target,
+            reached >= target ? "met" : "missed",
+            reached / target));
+    line("");
+    line("| case | rows/s | rows/s a core | rows per CPU-second | cores busy (JVM) |");
+    line("|---|---|---|---|---|");
+    rounds
+        .rates()
+        .forEach(
+            (name, rates) ->
+                line(
+                    String.format(
+                        "| %s | %,.0f | %,.0f | %,.0f | %.2f |",
+                        name,
+                        rates.median(),
+                        perCore.get(name).median(),
+                        perCpuSecond.get(name).median(),
+                        rounds.coresBusy().get(name).median())));
+    line("");
+  }
+
   /** Rows/s by fixed batch size, then a row for {@code auto} (cases without one show "-"). */
   void batchSizes(
       Map<String, Map<Integer, Double>> series, Map<String, Double> auto, String chart) {
