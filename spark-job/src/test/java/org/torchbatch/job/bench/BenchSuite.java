@@ -348,6 +348,13 @@ public final class BenchSuite implements Callable<Integer> {
         FeedRate.perCpuSecond(rounds),
         FeedRate.NOOP_JOB,
         FeedRate.TARGET_PER_CORE);
+    // where the no-op job's time goes, since the model's share is next to nothing
+    Path collapsed = folder.resolve("noop-profile.collapsed");
+    BenchData.intoPageCache(wide);
+    CpuProfile profile =
+        CpuProfile.record(
+            () -> FeedRate.noopJob(wide, folder.resolve("job-output").toString()), collapsed);
+    report.profile("no-op job", profile, collapsed.getFileName().toString());
     report.write();
   }
 
@@ -645,7 +652,7 @@ public final class BenchSuite implements Callable<Integer> {
     Path collapsed = folder.resolve("profile.collapsed");
     BenchData.intoPageCache(wide);
     CpuProfile profile = CpuProfile.record(() -> mlpJob(wide, output), collapsed);
-    report.profile(profile, collapsed.getFileName().toString());
+    report.profile("mlp_small job", profile, collapsed.getFileName().toString());
     report.write();
   }
 

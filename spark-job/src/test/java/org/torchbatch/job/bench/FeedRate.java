@@ -82,6 +82,10 @@ final class FeedRate {
     return new Measurement(values);
   }
 
+  static void noopJob(String input, String output) {
+    job(Fixtures.archive("first_ten").toString(), input, output);
+  }
+
   private static void job(String model, String input, String output, String... extra) {
     String[] all = new String[extra.length + 2];
     all[0] = "--batch-size";

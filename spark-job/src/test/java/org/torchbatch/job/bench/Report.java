@@ -247,8 +247,8 @@ final class Report {
     caseTable(cases);
   }
 
-  void profile(CpuProfile profile, String collapsed) {
-    section("CPU profile of one mlp_small job (async-profiler, every thread)");
+  void profile(String job, CpuProfile profile, String collapsed) {
+    section("CPU profile of one " + job + " (async-profiler, every thread)");
     line(
         "Each sample goes to the group of its deepest frame that names one. Raw stacks: "
             + collapsed
