@@ -16,7 +16,10 @@ import org.torchbatch.spark.parquet.TensorParquetFormat;
 final class FeedRate {
   static final String NOOP_JOB = "no-op job (first_ten), torchbatch-parquet";
   static final String NOOP_JOB_SPARK = "no-op job (first_ten), Spark's reader and writer";
+  static final String NOOP_JOB_IN_PROCESS =
+      "no-op job (first_ten), torchbatch-parquet, output files created in-process";
   static final String SPARK_ALONE = "Spark alone: read the column, write a 10-float slice";
+  static final String SPARK_ALONE_IN_PROCESS = "Spark alone, output files created in-process";
   static final String SCAN = "scan alone (torchbatch-parquet)";
   static final String MLP_JOB = "mlp_small job, torchbatch-parquet";
 
@@ -25,7 +28,11 @@ final class FeedRate {
 
   private FeedRate() {}
 
-  /** The cases, side by side, over {@code input} (512-float rows), at batch size 4096. */
+  /**
+   * The cases, side by side, over {@code input} (512-float rows), at batch size 4096; the
+   * in-process ones write through {@link InProcessPermissions}, as a cluster's storage creates
+   * files.
+   */
   static SideBySide.Rounds measure(
       SparkSession spark,
       String input,
@@ -37,6 +44,11 @@ final class FeedRate {
     String noop = Fixtures.archive("first_ten").toString();
     String mlp = Fixtures.archive("mlp_small").toString();
     Runnable inCache = () -> BenchData.intoPageCache(input);
+    spark
+        .sparkContext()
+        .hadoopConfiguration()
+        .set("fs.inproc.impl", InProcessPermissions.class.getName());
+    String inProcess = "inproc://" + java.nio.file.Path.of(output).toAbsolutePath() + "-inproc";
     return sideBySide
         .add(NOOP_JOB, rows, inCache, () -> job(noop, input, output))
         .add(
@@ -45,7 +57,13 @@ final class FeedRate {
             inCache,
             () ->
                 job(noop, input, output, "--parquet-reader", "spark", "--parquet-writer", "spark"))
+        .add(NOOP_JOB_IN_PROCESS, rows, inCache, () -> job(noop, input, inProcess))
         .add(SPARK_ALONE, rows, inCache, () -> Jobs.sparkAlone(spark, input, output, 10))
+        .add(
+            SPARK_ALONE_IN_PROCESS,
+            rows,
+            inCache,
+            () -> Jobs.sparkAlone(spark, input, inProcess, 10))
         .add(SCAN, rows, inCache, () -> Jobs.read(spark, TensorParquetFormat.Name(), input))
         .add(MLP_JOB, rows, inCache, () -> job(mlp, input, output))
         .run(repeats);
