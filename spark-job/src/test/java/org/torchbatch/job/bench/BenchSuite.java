@@ -5,11 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -28,7 +31,10 @@ import org.torchbatch.spark.parquet.SplitOpener;
 import org.torchbatch.spark.parquet.TensorParquetFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Every benchmark in one run on local[2], each figure a ratio of cases measured side by side:
@@ -143,11 +149,19 @@ public final class BenchSuite implements Callable<Integer> {
       description = "sections to run: ${DEFAULT-VALUE}")
   Set<String> sections;
 
+  @Option(
+      names = "--seed",
+      description =
+          "the order of the cases in each pass (random if not given; the report names it)")
+  Long seed;
+
   @Option(names = "--data", defaultValue = "target/bench-data", description = "input Parquet")
   Path data;
 
   @Option(names = "--out", defaultValue = "bench-results", description = "reports go here")
   Path out;
+
+  @Spec CommandSpec spec;
 
   private SparkSession spark;
   private Path mlp;
@@ -165,6 +179,9 @@ public final class BenchSuite implements Callable<Integer> {
         Files.createDirectories(
             out.resolve(
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+    if (seed == null) {
+      seed = new Random().nextLong();
+    }
     spark = BenchSession.start();
     mlp = Fixtures.archive("mlp_small");
     tiny = Fixtures.archive("tiny_mlp");
@@ -231,7 +248,7 @@ public final class BenchSuite implements Callable<Integer> {
       HostTensor ready = RawRuns.readyTensor(4096, WIDE);
       System.out.println("Cases, side by side:");
       rounds =
-          new SideBySide(warmUp, roundSeconds)
+          sideBySide(roundSeconds)
               // raw over as many rows as the job, so both ride out the same noise
               .add(RAW, rows, () -> RawRuns.rowsPerSecond(taskShaped, (int) rows))
               .add(RAW_SHARED, rows, () -> RawRuns.rowsPerSecond(shared, ready, (int) rows))
@@ -339,14 +356,14 @@ public final class BenchSuite implements Callable<Integer> {
             wide,
             rows,
             folder.resolve("job-output").toString(),
-            new SideBySide(warmUp, roundSeconds),
+            sideBySide(roundSeconds),
             repeats);
     int cores = spark.sparkContext().defaultParallelism();
     report.feedRate(
         rounds,
         FeedRate.perCore(rounds, cores),
         FeedRate.perCpuSecond(rounds),
-        FeedRate.NOOP_JOB,
+        List.of(FeedRate.NOOP_JOB, FeedRate.NOOP_JOB_IN_PROCESS),
         FeedRate.TARGET_PER_CORE);
     // where the no-op job's time goes, since the model's share is next to nothing
     Path collapsed = folder.resolve("noop-profile.collapsed");
@@ -374,7 +391,7 @@ public final class BenchSuite implements Callable<Integer> {
     try (ModelHandle handle = ModelCache.shared().acquire(mlp, DeviceSpec.CPU)) {
       List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096, WIDE);
       rounds =
-          new SideBySide(warmUp, 0)
+          sideBySide(0)
               .add(SQL, sqlPasses * sqlRows, () -> drainPasses(query("mlp", "wide"), sqlPasses))
               .add(RAW, rows, () -> RawRuns.rowsPerSecond(taskShaped, (int) rows))
               .add(JOB, rows, inCache(wide), () -> mlpJob(wide, output))
@@ -387,7 +404,7 @@ public final class BenchSuite implements Callable<Integer> {
     ratios.put("SQL predict / raw, in rows per CPU-second", perCpuSecond(rounds, SQL, RAW));
     report.pairs(
         "job / raw and SQL predict / raw (mlp_small) over " + pairs + " rounds",
-        "SQL predict, raw, then the job, once each a round. The interval holds each ratio's median"
+        "SQL predict, raw and the job, once each a round, in an order drawn each round. The interval holds each ratio's median"
             + " with the probability shown, from the rounds' order alone (no assumption on the"
             + " noise's shape).",
         ratios,
@@ -419,7 +436,7 @@ public final class BenchSuite implements Callable<Integer> {
     String sparkLocal = "job, Spark's reader, input in the page cache";
     System.out.println("Storage:");
     SideBySide.Rounds rounds =
-        new SideBySide(warmUp, roundSeconds)
+        sideBySide(roundSeconds)
             .add(aheadCapped, storageRows, inCache(local), () -> job(capped, output, null))
             .add(wholeCapped, storageRows, inCache(local), () -> job(capped, output, "0"))
             .add(aheadLocal, storageRows, inCache(local), () -> job(local, output, null))
@@ -505,7 +522,7 @@ public final class BenchSuite implements Callable<Integer> {
     try (ModelHandle handle = ModelCache.shared().acquire(deep, DeviceSpec.CPU)) {
       List<RawRuns.Feed> taskShaped = taskShapedFeeds(handle, 4096, WIDE);
       rounds =
-          new SideBySide(warmUp, roundSeconds)
+          sideBySide(roundSeconds)
               .add(raw, heavierRows, () -> RawRuns.rowsPerSecond(taskShaped, (int) heavierRows))
               .add(
                   job,
@@ -559,7 +576,7 @@ public final class BenchSuite implements Callable<Integer> {
         String size = String.valueOf(batch);
         spark.conf().set("spark.torchbatch.model.mlp.batchSize", size);
         Map<String, Measurement> measured =
-            new SideBySide(warmUp, roundSeconds)
+            sideBySide(roundSeconds)
                 .add(raw, sweepRows, () -> RawRuns.rowsPerSecond(taskShaped, (int) sweepRows))
                 .add(sql, sweepRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
                 .add(
@@ -581,7 +598,7 @@ public final class BenchSuite implements Callable<Integer> {
     // each model learns its own size in the warm-up, as an executor does on its first rows
     spark.conf().set("spark.torchbatch.model.mlp.batchSize", BatchSizer.AUTO);
     Map<String, Double> auto = new LinkedHashMap<>();
-    new SideBySide(warmUp, roundSeconds)
+    sideBySide(roundSeconds)
         .add(sql, sweepRows, () -> Jobs.drain(spark.sql(query("mlp", "wide"))))
         .add(job, sweepRows, inCache(wide), () -> Jobs.predict(mlp.toString(), WIDE, wide, output))
         .add(
@@ -678,6 +695,27 @@ public final class BenchSuite implements Callable<Integer> {
             0.05,
             "<"));
     report.write();
+  }
+
+  /** Cases side by side, in an order drawn afresh for every pass from the run's seed. */
+  private SideBySide sideBySide(double seconds) {
+    return new SideBySide(warmUp, seconds, new Random(seed));
+  }
+
+  /** The command that runs this report again: every option with the value it had. */
+  private String command() {
+    StringBuilder line = new StringBuilder("scripts/bench");
+    for (OptionSpec option : spec.options()) {
+      if (!option.usageHelp() && !option.versionHelp()) {
+        Object value = option.getValue();
+        String text =
+            value instanceof Collection<?> values
+                ? values.stream().map(String::valueOf).collect(Collectors.joining(","))
+                : String.valueOf(value);
+        line.append(' ').append(option.longestName()).append(' ').append(text);
+      }
+    }
+    return line.toString();
   }
 
   private static Runnable inCache(String folder) {
@@ -777,9 +815,9 @@ public final class BenchSuite implements Callable<Integer> {
             + " the pairs section's rounds run each of its cases once); each ratio is taken round"
             + " by round from cases run back to back, then its median and range. Before each run"
             + " of a case that reads Parquet, its input is read once, untimed, into the page cache,"
-            + " which this VM drops for files left unread a while."
-            + "%n%nCommand: `scripts/bench --rows %d --sql-rows %d --tiny-rows %d --udf-rows %d"
-            + " --memory-rows %d --repeats %d --warm-up %s --round-seconds %s --only %s`%n",
+            + " which this VM drops for files left unread a while. The cases of each pass run in an"
+            + " order drawn from the run's seed."
+            + "%n%nCommand: `%s`%n",
         LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
         CpuInfo.current().describe(),
         Runtime.getRuntime().availableProcessors(),
@@ -788,15 +826,7 @@ public final class BenchSuite implements Callable<Integer> {
         seconds(warmUp),
         repeats,
         seconds(roundSeconds),
-        rows,
-        sqlRows,
-        tinyRows,
-        udfRows,
-        memoryRows,
-        repeats,
-        seconds(warmUp),
-        seconds(roundSeconds),
-        String.join(",", sections));
+        command());
   }
 
   /** 10 as "10", 0.5 as "0.5". */

@@ -78,17 +78,7 @@ final class FeedRate {
 
   static Map<String, Measurement> perCpuSecond(SideBySide.Rounds rounds) {
     Map<String, Measurement> perCpu = new LinkedHashMap<>();
-    rounds
-        .rates()
-        .forEach(
-            (name, rates) -> {
-              double[] busy = rounds.coresBusy().get(name).rowsPerSecond();
-              double[] values = rates.rowsPerSecond().clone();
-              for (int i = 0; i < values.length; i++) {
-                values[i] /= busy[i];
-              }
-              perCpu.put(name, new Measurement(values));
-            });
+    rounds.rates().keySet().forEach(name -> perCpu.put(name, rounds.perCpuSecond(name)));
     return perCpu;
   }
 

@@ -88,26 +88,28 @@ final class Report {
 
   /**
    * The feed rate's cases: rows/s, rows/s a core and rows per CPU-second (medians), and how far
-   * {@code judged}'s rows/s a core is from {@code target}.
+   * each of the {@code judged} cases' rows/s a core is from {@code target}.
    */
   void feedRate(
       SideBySide.Rounds rounds,
       Map<String, Measurement> perCore,
       Map<String, Measurement> perCpuSecond,
-      String judged,
+      List<String> judged,
       double target) {
     section("Feed rate: the job over a model that costs almost nothing (batch 4096)");
-    double reached = perCore.get(judged).median();
-    line(
-        String.format(
-            "%s: %,.0f rows/s a core (median; %,.0f-%,.0f), target %,.0f: %s (%.2f of it).",
-            judged,
-            reached,
-            perCore.get(judged).min(),
-            perCore.get(judged).max(),
-            target,
-            reached >= target ? "met" : "missed",
-            reached / target));
+    for (String name : judged) {
+      Measurement reached = perCore.get(name);
+      line(
+          String.format(
+              "- %s: %,.0f rows/s a core (median; %,.0f-%,.0f), target %,.0f: %s (%.2f of it).",
+              name,
+              reached.median(),
+              reached.min(),
+              reached.max(),
+              target,
+              reached.median() >= target ? "met" : "missed",
+              reached.median() / target));
+    }
     line("");
     line("| case | rows/s | rows/s a core | rows per CPU-second | cores busy (JVM) |");
     line("|---|---|---|---|---|");

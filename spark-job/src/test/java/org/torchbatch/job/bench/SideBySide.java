@@ -2,18 +2,23 @@ package org.torchbatch.job.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.torchbatch.runtime.bench.Measurement;
 
 /**
  * Cases measured interleaved, so that a noisy neighbour hits all of them alike: a warm-up, then
- * {@code repeats} rounds. Each is made of passes that run every case once in the order they were
- * added, until each case has run for the warm-up's or the round's seconds (at least once): a
- * sub-second case runs many times, interleaved with the others, so that the JIT compiler has
- * settled on its code before the rounds and no single hiccup decides its round. Each case's CPU
- * time (the whole JVM's, as a job's includes its driver, compiler and collector) is kept too: a
- * neighbour that takes cores lowers rows/s but not rows per CPU-second.
+ * {@code repeats} rounds. Each is made of passes that run every case once, in an order drawn afresh
+ * for each pass (so that no case always follows the same one), until each case has run for the
+ * warm-up's or the round's seconds (at least once): a sub-second case runs many times, interleaved
+ * with the others, so that the JIT compiler has settled on its code before the rounds and no single
+ * hiccup decides its round. Each case's CPU time (the whole JVM's, as a job's includes its driver,
+ * compiler and collector) is kept too: a neighbour that takes cores lowers rows/s but not rows per
+ * CPU-second.
  */
 final class SideBySide {
   private static final OperatingSystemMXBean OS =
@@ -53,10 +58,12 @@ final class SideBySide {
   private final Map<String, Case> cases = new LinkedHashMap<>();
   private final double warmUpSeconds;
   private final double roundSeconds;
+  private final Random order;
 
-  SideBySide(double warmUpSeconds, double roundSeconds) {
+  SideBySide(double warmUpSeconds, double roundSeconds, Random order) {
     this.warmUpSeconds = warmUpSeconds;
     this.roundSeconds = roundSeconds;
+    this.order = order;
   }
 
   SideBySide add(String name, long rows, Runnable body) {
@@ -107,7 +114,9 @@ final class SideBySide {
     boolean more = true;
     while (more) {
       more = false;
-      for (Map.Entry<String, Case> entry : cases.entrySet()) {
+      List<Map.Entry<String, Case>> pass = new ArrayList<>(cases.entrySet());
+      Collections.shuffle(pass, order);
+      for (Map.Entry<String, Case> entry : pass) {
         Tally tally = tallies.get(entry.getKey());
         if (tally.runs > 0 && tally.seconds >= seconds) {
           continue;
