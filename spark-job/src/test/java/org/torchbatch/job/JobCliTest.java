@@ -487,11 +487,16 @@ class JobCliTest {
 
   /** The amounts through the model that rejects negative ones, with {@code extra} options. */
   private String[] amountsThroughRejects(String output, String... extra) {
+    return throughRejects(amounts(), "id", output, extra);
+  }
+
+  /** {@code input}'s column x through the model that rejects negative amounts. */
+  private String[] throughRejects(String input, String keep, String output, String... extra) {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "--input",
-                amounts(),
+                input,
                 "--model",
                 Fixtures.archive("rejects_negative").toString(),
                 "--arg",
@@ -499,7 +504,7 @@ class JobCliTest {
                 "--shape",
                 "2",
                 "--keep",
-                "id"));
+                keep));
     args.addAll(List.of(extra));
     return predict(output, args.toArray(new String[0]));
   }
@@ -548,23 +553,10 @@ class JobCliTest {
         .withColumnRenamed("id", "a.b `c`")
         .createOrReplaceTempView("odd");
     String output = dir.resolve("odd-names").toString();
-    String[] args = {
-      "--input",
-      "odd",
-      "--keep",
-      "a.b `c`",
-      "--model",
-      Fixtures.archive("rejects_negative").toString(),
-      "--arg",
-      "x",
-      "--shape",
-      "2",
-      "--on-error",
-      "quarantine",
-      "--errors",
-      output + "-errors"
-    };
-    assertThat(run(predict(output, args))).as(() -> err.toString()).isZero();
+    String[] args =
+        throughRejects(
+            "odd", "a.b `c`", output, "--on-error", "quarantine", "--errors", output + "-errors");
+    assertThat(run(args)).as(() -> err.toString()).isZero();
     assertThat(spark.read().parquet(output).columns()).containsExactly("a.b `c`", "prediction");
     assertThat(spark.read().parquet(output + "-errors").count()).isEqualTo(5);
   }

@@ -2,29 +2,22 @@ package org.torchbatch.job.bench;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.URI;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSInputStream;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.torchbatch.spark.testing.LocalFilesUnderScheme;
 
 /**
  * Local files under the scheme {@code capped://}, each open stream read at no more than {@code
  * fs.capped.bytes-per-second}: storage that takes time but no CPU of this machine, as a remote
  * store's reads do (their bandwidth per stream, not this VM's disk, sets the pace).
  */
-public final class CappedStorage extends RawLocalFileSystem {
+public final class CappedStorage extends LocalFilesUnderScheme {
   static final String RATE = "fs.capped.bytes-per-second";
-  private static final URI NAME = URI.create("capped:///");
 
   @Override
-  public URI getUri() {
-    return NAME;
-  }
-
-  @Override
-  public String getScheme() {
-    return NAME.getScheme();
+  protected String scheme() {
+    return "capped";
   }
 
   @Override

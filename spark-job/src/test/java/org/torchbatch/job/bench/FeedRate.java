@@ -20,7 +20,7 @@ final class FeedRate {
       "no-op job (first_ten), torchbatch-parquet, output files created in-process";
   static final String SPARK_ALONE = "Spark alone: read the column, write a 10-float slice";
   static final String SPARK_ALONE_IN_PROCESS = "Spark alone, output files created in-process";
-  static final String SCAN = "scan alone (torchbatch-parquet)";
+  static final String SCAN = "scan alone: torchbatch-parquet's batches, no rows made";
   static final String MLP_JOB = "mlp_small job, torchbatch-parquet";
 
   /** The target: rows a second per core of the no-op job (0.7 GB/s of features a core). */
@@ -64,7 +64,7 @@ final class FeedRate {
             rows,
             inCache,
             () -> Jobs.sparkAlone(spark, input, inProcess, 10))
-        .add(SCAN, rows, inCache, () -> Jobs.read(spark, TensorParquetFormat.Name(), input))
+        .add(SCAN, rows, inCache, () -> Jobs.scan(spark, TensorParquetFormat.Name(), input))
         .add(MLP_JOB, rows, inCache, () -> job(mlp, input, output))
         .run(repeats);
   }

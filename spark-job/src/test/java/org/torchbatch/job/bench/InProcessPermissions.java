@@ -1,13 +1,12 @@
 package org.torchbatch.job.bench;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
+import org.torchbatch.spark.testing.LocalFilesUnderScheme;
 
 /**
  * Local files under the scheme {@code inproc://}, checksummed as {@code file://} is, whose
@@ -16,7 +15,7 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * costs several processes; HDFS and object stores create files with no process at all.
  */
 public final class InProcessPermissions extends LocalFileSystem {
-  private static final URI NAME = URI.create("inproc:///");
+  private static final String SCHEME = "inproc";
 
   public InProcessPermissions() {
     super(new Raw());
@@ -24,19 +23,14 @@ public final class InProcessPermissions extends LocalFileSystem {
 
   @Override
   public String getScheme() {
-    return NAME.getScheme();
+    return SCHEME;
   }
 
   /** The raw files beneath the checksums. */
-  private static final class Raw extends RawLocalFileSystem {
+  private static final class Raw extends LocalFilesUnderScheme {
     @Override
-    public URI getUri() {
-      return NAME;
-    }
-
-    @Override
-    public String getScheme() {
-      return NAME.getScheme();
+    protected String scheme() {
+      return SCHEME;
     }
 
     @Override

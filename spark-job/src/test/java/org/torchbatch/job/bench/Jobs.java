@@ -96,6 +96,24 @@ final class Jobs {
     drain(spark.read().format(source).load(input).select("features"));
   }
 
+  /**
+   * The feature column's batches from one Parquet source, counted and dropped: the scan alone, with
+   * no row made of them (draining rows would copy every row's array, which the job never does).
+   */
+  static void scan(SparkSession spark, String source, String input) {
+    spark
+        .read()
+        .format(source)
+        .load(input)
+        .select("features")
+        .queryExecution()
+        .executedPlan()
+        .collectLeaves()
+        .head()
+        .executeColumnar()
+        .count();
+  }
+
   /** Runs a query to the end and drops its rows (Spark's noop sink). */
   static void drain(Dataset<Row> query) {
     query.write().format("noop").mode("overwrite").save();

@@ -1,16 +1,18 @@
 package org.torchbatch.spark.testing;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /** Local files under the scheme {@code counted://}, counting the streams open on them. */
-public final class CountedStorage extends RawLocalFileSystem {
+public final class CountedStorage extends LocalFilesUnderScheme {
   private static final AtomicInteger OPEN = new AtomicInteger();
-  private static final URI NAME = URI.create("counted:///");
+
+  @Override
+  protected String scheme() {
+    return "counted";
+  }
 
   /** Streams opened and not yet closed, over every instance. */
   public static int openStreams() {
@@ -19,16 +21,6 @@ public final class CountedStorage extends RawLocalFileSystem {
 
   public static void forgetStreams() {
     OPEN.set(0);
-  }
-
-  @Override
-  public URI getUri() {
-    return NAME;
-  }
-
-  @Override
-  public String getScheme() {
-    return NAME.getScheme();
   }
 
   @Override
