@@ -52,8 +52,8 @@ public final class BenchSuite implements Callable<Integer> {
   private static final String JOB_SPARK_PARQUET =
       "the same job on Spark's Parquet reader and writer";
   private static final String SPARK_ALONE = "same read + write as the job, no model";
-  private static final String READ = "read the features, torchbatch-parquet";
-  private static final String SPARK_READ = "read the features, Spark's Parquet reader";
+  private static final String READ = "read the features (batches, no rows), torchbatch-parquet";
+  private static final String SPARK_READ = "read the features (batches, no rows), Spark's reader";
   private static final String RAW_TINY =
       "graph-runtime raw, tiny_mlp, batch 4096, 2 runners x 1 thread";
   private static final String TINY_JOB = "job Parquet -> Parquet, tiny_mlp";
@@ -280,8 +280,8 @@ public final class BenchSuite implements Callable<Integer> {
                   READ,
                   rows,
                   inCache(wide),
-                  () -> Jobs.read(spark, TensorParquetFormat.Name(), wide))
-              .add(SPARK_READ, rows, inCache(wide), () -> Jobs.read(spark, "parquet", wide))
+                  () -> Jobs.scan(spark, TensorParquetFormat.Name(), wide))
+              .add(SPARK_READ, rows, inCache(wide), () -> Jobs.scan(spark, "parquet", wide))
               .add(
                   RAW_TINY,
                   rawTinyRows,
@@ -506,7 +506,7 @@ public final class BenchSuite implements Callable<Integer> {
 
   /** The features read alone, with spark.torchbatch.parquet.readAhead at {@code readAhead}. */
   private void read(String input, String readAhead) {
-    withReadAhead(readAhead, () -> Jobs.read(spark, TensorParquetFormat.Name(), input));
+    withReadAhead(readAhead, () -> Jobs.scan(spark, TensorParquetFormat.Name(), input));
   }
 
   private void withReadAhead(String readAhead, Runnable body) {

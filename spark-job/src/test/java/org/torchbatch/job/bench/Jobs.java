@@ -91,11 +91,6 @@ final class Jobs {
         .save(output);
   }
 
-  /** Reads the input's feature column with one Parquet source and drops it: the read alone. */
-  static void read(SparkSession spark, String source, String input) {
-    drain(spark.read().format(source).load(input).select("features"));
-  }
-
   /**
    * The feature column's batches from one Parquet source, counted and dropped: the scan alone, with
    * no row made of them (draining rows would copy every row's array, which the job never does).
