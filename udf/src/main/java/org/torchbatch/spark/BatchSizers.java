@@ -8,11 +8,11 @@ import org.torchbatch.runtime.engine.DeviceSpec;
 /**
  * The JVM's batch sizers, one per model setting and device: tasks keep what earlier ones learned.
  */
-final class BatchSizers {
+public final class BatchSizers {
   private static final Map<String, BatchSizer> SIZERS = new ConcurrentHashMap<>();
 
   static {
-    ProcessState.register("learned batch sizes", SIZERS::clear);
+    ProcessState.register("learned batch sizes", BatchSizers::forget);
   }
 
   private BatchSizers() {}
@@ -25,6 +25,14 @@ final class BatchSizers {
                 "'" + model.name() + "' on " + device,
                 model.config().batchSize(),
                 model.config().maxBatchSize()));
+  }
+
+  /**
+   * Forgets every learned size, so that the next batches learn theirs again: what the benchmarks do
+   * before each run of {@code auto}, to count the learning as a new application pays it.
+   */
+  public static void forget() {
+    SIZERS.clear();
   }
 
   /** How many sizers this JVM keeps. */

@@ -100,16 +100,26 @@ public final class ModelBatchRunner implements AutoCloseable {
 
   /**
    * How many rows the next call should take: fixed, or what {@code auto} has learned, and never
-   * more than {@code maxBatchBytes} of input where a row's size is known.
+   * more than {@link #callBytes()} of input where a row's size is known.
    */
   public int batchRows() {
     long rowBytes = model.rowBytes();
     int byBytes =
         rowBytes <= 0
             ? Integer.MAX_VALUE
-            : (int)
-                Math.max(1, Math.min(Integer.MAX_VALUE, model.config().maxBatchBytes() / rowBytes));
+            : (int) Math.max(1, Math.min(Integer.MAX_VALUE, callBytes() / rowBytes));
     return Math.min(sizer.rows(), byBytes);
+  }
+
+  /**
+   * The most input bytes a call takes: {@code maxBatchBytes}, and with {@code auto} no more than it
+   * ever grows to, also before it knows a row's size.
+   */
+  private long callBytes() {
+    long configured = model.config().maxBatchBytes();
+    return BatchSizer.isAuto(model.config().batchSize())
+        ? Math.min(configured, BatchSizer.MAX_AUTO_BYTES)
+        : configured;
   }
 
   /**
@@ -163,7 +173,7 @@ public final class ModelBatchRunner implements AutoCloseable {
   private FieldVector runFitting(VectorSchemaRoot arguments) {
     int count = arguments.getRowCount();
     long bytes = model.rowBytes() > 0 ? model.rowBytes() * count : inputBytes(arguments);
-    if (count > 1 && bytes > model.config().maxBatchBytes()) {
+    if (count > 1 && bytes > callBytes()) {
       return inHalves(arguments);
     }
     try {

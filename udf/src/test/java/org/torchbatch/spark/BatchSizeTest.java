@@ -89,17 +89,19 @@ class BatchSizeTest extends SparkTestBase {
 
   @Test
   void rowsOf16MegabytesAreSplitByBytesWhateverTheBatchSize() {
+    // auto takes at most 64 MiB a call even where maxBatchBytes allows more
     // 4 Mi floats a row: 256 of them would be 4 GiB, past what one call's buffers can hold
     spark
         .sql("SELECT id, array_repeat(CAST(id AS FLOAT), 4194304) AS x FROM range(6)")
         .coalesce(1)
         .createOrReplaceTempView("wide");
-    for (String batchSize : List.of("256", "auto")) {
-      String name = "wide" + batchSize;
+    for (String setting : List.of("256 64m", "auto 64m", "auto 1g")) {
+      String batchSize = setting.split(" ")[0];
+      String name = "wide" + setting.replace(" ", "");
       declare(name, "path", Fixtures.archive("traced_frozen_if").toString());
       declare(name, "shapes", "4194304");
       declare(name, "batchSize", batchSize);
-      declare(name, "maxBatchBytes", "64m");
+      declare(name, "maxBatchBytes", setting.split(" ")[1]);
       var query =
           spark.sql(
               "SELECT id, element_at(y, 1) AS first, element_at(y, 4194304) AS last FROM"
@@ -114,7 +116,7 @@ class BatchSizeTest extends SparkTestBase {
       }
       // 64 MiB hold 4 rows: the 6 rows take 2 calls
       assertThat(PredictPlans.metric(query.queryExecution().executedPlan(), "batches"))
-          .as(batchSize)
+          .as(setting)
           .isEqualTo(2);
     }
   }

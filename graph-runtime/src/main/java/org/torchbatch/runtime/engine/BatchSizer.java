@@ -9,23 +9,31 @@ import org.slf4j.LoggerFactory;
 import org.torchbatch.runtime.TorchbatchException;
 
 /**
- * How many rows go to the model per call: a fixed number, or {@code auto}: starting small, the size
- * doubles until three sizes in a row fail to beat the best rows/s so far by 5% (two, on a busy
- * machine, can both be unlucky), then settles on the largest size within 5% of the best. A size's
- * rows/s is the median of its calls' (as the caller times them: the model, and the conversions
- * around it that bigger batches spread too) over at least five calls and a quarter of a second
- * after one untimed call: unlike the fastest call, the median is not lifted by the many more calls
- * a small size makes in that time, and calls that met a busy machine do not move it. It never grows
- * past {@link #MAX_AUTO_BYTES} of input a call, so that wide rows (images) fit in memory. A device
+ * How many rows go to the model per call: a fixed number, or {@code auto}. {@code auto} starts at
+ * {@link #AUTO_START} rows (the columnar readers' batch, so that its first calls cost no slicing
+ * and are seldom far from the best), halves the size while that pays, and, if no smaller size beat
+ * the start, doubles it instead. A direction ends at a size below 90% of the best rows/s so far, or
+ * after three sizes in a row that fail to beat it by 5% (two, on a busy machine, can both be
+ * unlucky); the search then settles on the largest size within 2% of the best. The search's own
+ * sizes are part of the run, so it measures few and ends each direction at the first clear loss. A
+ * size's rows/s is the median of its calls' (as the caller times them: the model, and the
+ * conversions around it that bigger batches spread too) over at least five calls and a tenth of a
+ * second after one untimed call: unlike the fastest call, the median is not lifted by the many more
+ * calls a small size makes in that time, and calls that met a busy machine do not move it. Input
+ * that arrives in smaller batches than the size caps it. It never grows past {@link
+ * #MAX_AUTO_BYTES} of input a call, so that wide rows (images) fit in memory. A device
  * out-of-memory error halves the size for good. Shared by the threads that run one model, so they
  * learn together.
  */
 public final class BatchSizer {
   public static final String AUTO = "auto";
-  static final int AUTO_START = 256;
+  static final int AUTO_START = 4096;
+  static final int AUTO_MIN = 64;
   static final int SAMPLES_PER_SIZE = 5;
-  static final long MIN_NANOS_PER_SIZE = 250_000_000L;
+  static final long MIN_NANOS_PER_SIZE = 100_000_000L;
   static final double MIN_GAIN = 1.05;
+  static final double CLEAR_LOSS = 0.90;
+  static final double SAME_RATE = 0.98;
   static final int SIZES_WITHOUT_GAIN = 3;
   public static final long MAX_AUTO_BYTES = 64L << 20;
   private static final Logger LOG = LoggerFactory.getLogger(BatchSizer.class);
@@ -35,6 +43,8 @@ public final class BatchSizer {
   private final Map<Integer, Double> rates = new TreeMap<>();
   private int size;
   private int max;
+  private int start;
+  private boolean halving = true;
   private boolean settled;
   private int samples;
   private long timedNanos;
@@ -48,6 +58,7 @@ public final class BatchSizer {
     this.auto = auto;
     this.size = size;
     this.max = max;
+    this.start = size;
     this.settled = !auto;
   }
 
@@ -102,15 +113,25 @@ public final class BatchSizer {
     long bytesPerRow = Math.max(1, inputBytes / Math.max(1, rows));
     max = (int) Math.max(1, Math.min(max, MAX_AUTO_BYTES / bytesPerRow));
     if (size > max) {
-      settle(
-          max, (MAX_AUTO_BYTES >> 20) + " MiB of input holds " + max + " rows of " + bytesPerRow);
+      // wide rows (images): the search starts from the most rows the input bytes allow
+      LOG.info(
+          "Model {}: {} MiB of input holds {} rows of {} bytes",
+          model,
+          MAX_AUTO_BYTES >> 20,
+          max,
+          bytesPerRow);
+      restartAt(max);
       return;
     }
     if (rows < size) {
       // short calls (a partition's end, a small query) say nothing of the model; a run of calls
-      // between the last size and this one means the input (a reader's batches) caps the size
-      if (rows >= size / 2 && !rates.isEmpty() && ++capped >= SAMPLES_PER_SIZE) {
-        settle(chosen(), "input batches of " + rows + " rows cap the size");
+      // between half the size and the size means the input (a reader's batches) caps it
+      if (rows >= size / 2 && ++capped >= SAMPLES_PER_SIZE) {
+        if (rates.isEmpty()) {
+          restartAt(rows);
+        } else {
+          settle(chosen(), "input batches of " + rows + " rows cap the size");
+        }
       }
       return;
     }
@@ -131,12 +152,17 @@ public final class BatchSizer {
     double rate = medianCallRate();
     rates.put(size, rate);
     withoutGain = rate >= bestBefore * MIN_GAIN ? 0 : withoutGain + 1;
-    if (size >= max) {
-      settle(chosen(), "the maximum, " + max + " rows");
-    } else if (withoutGain >= SIZES_WITHOUT_GAIN) {
-      settle(chosen(), "no further gain");
+    boolean goOn = rate >= bestBefore * CLEAR_LOSS && withoutGain < SIZES_WITHOUT_GAIN;
+    int next = halving ? size / 2 : (int) Math.min(2L * size, max);
+    if (goOn && (halving ? next >= AUTO_MIN : next > size)) {
+      measure(next);
+    } else if (halving && bestSize() == start && start < max) {
+      // no smaller size beat the start: bigger ones may
+      halving = false;
+      withoutGain = 0;
+      measure((int) Math.min(2L * start, max));
     } else {
-      grow(Math.min(size * 2, max));
+      settle(chosen(), halving || size < max ? "no further gain" : "the maximum, " + max + " rows");
     }
   }
 
@@ -173,7 +199,17 @@ public final class BatchSizer {
     return false;
   }
 
-  private void grow(int next) {
+  /** Starts the search again from {@code rows}, never to go above it. */
+  private void restartAt(int rows) {
+    max = rows;
+    start = rows;
+    halving = true;
+    rates.clear();
+    withoutGain = 0;
+    measure(rows);
+  }
+
+  private void measure(int next) {
     size = next;
     samples = 0;
     timedNanos = 0;
@@ -191,14 +227,24 @@ public final class BatchSizer {
     return rates.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
   }
 
+  private int bestSize() {
+    double best = bestRate();
+    return rates.entrySet().stream()
+        .filter(rate -> rate.getValue() == best)
+        .findFirst()
+        .orElseThrow()
+        .getKey();
+  }
+
   /**
-   * The largest size measured within 5% of the best: the calls' timing misses per-call work around
-   * them (slicing the input, the output's column), which bigger calls spread too.
+   * The largest size measured within 2% of the best, as good within the noise: the calls' timing
+   * misses per-call work around them (slicing the input, the output's column), which bigger calls
+   * spread too.
    */
   private int chosen() {
     double best = bestRate();
     return rates.entrySet().stream()
-        .filter(rate -> rate.getValue() * MIN_GAIN >= best)
+        .filter(rate -> rate.getValue() >= best * SAME_RATE)
         .reduce((smaller, larger) -> larger)
         .orElseThrow()
         .getKey();

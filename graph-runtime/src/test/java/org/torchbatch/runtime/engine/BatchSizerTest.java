@@ -3,6 +3,9 @@ package org.torchbatch.runtime.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.torchbatch.runtime.TorchbatchException;
@@ -31,87 +34,114 @@ class BatchSizerTest {
   }
 
   @Test
-  void autoGrowsWhileThroughputRisesThenSettlesAtThePlateausLargestSize() {
-    // rows/s rises steeply up to 2048 rows a call, then flattens out: 4096-16384 gain < 5%
+  void autoHalvesFromTheStartWhileThatPaysAndSettlesAtTheLargestSizeAsGoodAsTheBest() {
+    // a CPU model: fastest at 512-1024 rows a call, 4096 a fifth slower
+    Map<Integer, Double> rates =
+        Map.of(4096, 80.0, 2048, 95.0, 1024, 100.0, 512, 99.0, 256, 85.0, 128, 60.0);
     BatchSizer sizer =
-        runUntilSettled(
-            BatchSizer.of("m", "auto", 65536), rows -> 1000.0 * Math.min(rows, 2048) + rows);
-    assertThat(sizer.settled()).isTrue();
+        runUntilSettled(BatchSizer.of("m", "auto", 16384), rows -> 1000.0 * rates.get(rows));
+    assertThat(sizer.rows()).isEqualTo(1024);
+  }
+
+  @Test
+  void aClearLossEndsADirectionAtOnce() {
+    List<Integer> tried = new ArrayList<>();
+    BatchSizer sizer = BatchSizer.of("m", "auto", 16384);
+    runUntilSettled(
+        sizer,
+        rows -> {
+          if (tried.isEmpty() || tried.get(tried.size() - 1) != rows) {
+            tried.add(rows);
+          }
+          return rows >= 4096 ? 100_000.0 : 50_000.0;
+        });
+    // 2048 is half as fast: no smaller size is tried; 8192 and 16384 gain nothing
+    assertThat(tried).containsExactly(4096, 2048, 8192, 16384);
     assertThat(sizer.rows()).isEqualTo(16384);
   }
 
   @Test
-  void oneSlowSizeDoesNotEndTheSearch() {
-    // 512 rows met a busy machine (or a bad kernel choice); bigger sizes are faster again
+  void autoDoublesWhenNoSmallerSizeBeatsTheStart() {
+    // a GPU: rows/s rises up to 16384 rows a call, then flattens out
     BatchSizer sizer =
         runUntilSettled(
+            BatchSizer.of("m", "auto", 65536), rows -> 1000.0 * Math.min(rows, 16384) + rows);
+    assertThat(sizer.rows()).isEqualTo(65536);
+    BatchSizer steep =
+        runUntilSettled(
             BatchSizer.of("m", "auto", 65536),
-            rows -> rows == 512 ? 50_000.0 : rows <= 4096 ? 100.0 * rows : 100.0 * 2048);
-    assertThat(sizer.rows()).isEqualTo(4096);
+            rows -> rows <= 16384 ? 10.0 * rows : 10.0 * 16384 * 16384 / rows);
+    assertThat(steep.rows()).isEqualTo(16384);
+  }
+
+  @Test
+  void oneSlowSizeDoesNotEndTheSearch() {
+    // 512 rows met a busy machine (within 10% of the best); smaller sizes are faster again
+    Map<Integer, Double> rates =
+        Map.of(4096, 80.0, 2048, 90.0, 1024, 92.0, 512, 85.0, 256, 99.0, 128, 97.0, 64, 96.0);
+    BatchSizer sizer =
+        runUntilSettled(BatchSizer.of("m", "auto", 16384), rows -> 1000.0 * rates.get(rows));
+    assertThat(sizer.rows()).isEqualTo(256);
   }
 
   @Test
   void aFewLuckyCallsDoNotPinASmallSize() {
-    // rows/s peaks at 4096 rows a call; one call in ten at 512 rows runs 10x as fast as the rest
-    // (the fastest call would make 512 the best size)
+    // rows/s peaks at 4096 rows a call; one call in ten at 2048 rows runs 10x as fast as the rest
+    // (the fastest call would make 2048 the best size)
     BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
     for (int call = 0; call < 100_000 && !sizer.settled(); call++) {
       int rows = sizer.rows();
-      double rate = 100.0 * (rows <= 4096 ? rows : 2048) * (rows == 512 && call % 10 == 0 ? 10 : 1);
+      double rate =
+          100.0 * (rows <= 4096 ? rows : 2048) * (rows == 2048 && call % 10 == 0 ? 10 : 1);
       sizer.ran(rows, (long) (rows / rate * 1e9), rows * 64L);
     }
     assertThat(sizer.rows()).isEqualTo(4096);
   }
 
   @Test
-  void eachSizeIsTimedForAQuarterSecondAtLeast() {
+  void eachSizeIsTimedForATenthOfASecondAtLeast() {
     BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
-    // 1 ms calls: the first and 249 more before the size is judged
-    for (int call = 0; call < 250; call++) {
-      sizer.ran(256, 1_000_000, 256 * 64L);
+    // 1 ms calls: the first and 99 more before the size is judged
+    for (int call = 0; call < 100; call++) {
+      sizer.ran(4096, 1_000_000, 4096 * 64L);
     }
-    assertThat(sizer.rows()).isEqualTo(256);
-    sizer.ran(256, 1_000_000, 256 * 64L);
-    assertThat(sizer.rows()).isEqualTo(512);
+    assertThat(sizer.rows()).isEqualTo(4096);
+    sizer.ran(4096, 1_000_000, 4096 * 64L);
+    assertThat(sizer.rows()).isEqualTo(2048);
   }
 
   @Test
   void autoStopsAtItsMaximum() {
     BatchSizer sizer = runUntilSettled(BatchSizer.of("m", "AUTO", 1024), rows -> rows * 10.0);
     assertThat(sizer.rows()).isEqualTo(1024);
-  }
-
-  @Test
-  void autoKeepsTheBestSizeWhenBiggerIsSlower() {
-    BatchSizer sizer =
-        runUntilSettled(
-            BatchSizer.of("m", "auto", 65536), rows -> rows <= 512 ? rows * 10.0 : 1000.0);
-    assertThat(sizer.rows()).isEqualTo(512);
+    BatchSizer wider = runUntilSettled(BatchSizer.of("m", "AUTO", 6000), rows -> rows * 10.0);
+    assertThat(wider.rows()).isEqualTo(6000);
   }
 
   @Test
   void autoStaysWithinItsInputBytes() {
     // 150,528 floats a row (a 224 x 224 RGB image): 111 rows fill the 64 MiB
     long image = 3 * 224 * 224 * 4L;
-    BatchSizer sizer = BatchSizer.of("m", "auto", 16384);
-    sizer.ran(256, 1_000_000, 256 * image);
+    BatchSizer sizer =
+        runUntilSettledWithRowBytes(BatchSizer.of("m", "auto", 16384), image, rows -> rows * 10.0);
     assertThat(sizer.settled()).isTrue();
     assertThat(sizer.rows()).isEqualTo((int) (BatchSizer.MAX_AUTO_BYTES / image));
-    // 16 KiB rows: growth stops at the 4096 rows that fill it
+    // 32 KiB rows: growth stops at the 2048 rows that fill it
     BatchSizer wide =
-        runUntilSettledWithRowBytes(BatchSizer.of("m", "auto", 16384), 16384, rows -> rows * 10.0);
-    assertThat(wide.rows()).isEqualTo(4096);
+        runUntilSettledWithRowBytes(BatchSizer.of("m", "auto", 16384), 32768, rows -> rows * 10.0);
+    assertThat(wide.rows()).isEqualTo(2048);
   }
 
   @Test
-  void smallInputBatchesCapTheSize() {
+  void inputBatchesSmallerThanTheSizeCapIt() {
+    // a reader's 3000-row batches: the search starts there, and goes no higher
     BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
     for (int call = 0; call < 10_000 && !sizer.settled(); call++) {
-      int rows = Math.min(sizer.rows(), 300);
+      int rows = Math.min(sizer.rows(), 3000);
       sizer.ran(rows, rows * 1000L, rows * 64L);
     }
     assertThat(sizer.settled()).isTrue();
-    assertThat(sizer.rows()).isEqualTo(256);
+    assertThat(sizer.rows()).isEqualTo(3000);
   }
 
   @Test
@@ -122,14 +152,14 @@ class BatchSizerTest {
       sizer.ran(34, 34_000, 34 * 64L);
     }
     assertThat(sizer.settled()).isFalse();
-    assertThat(sizer.rows()).isEqualTo(256);
+    assertThat(sizer.rows()).isEqualTo(4096);
   }
 
   @Test
   void outOfMemoryHalvesAutoForGood() {
     BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
-    assertThat(sizer.shrinkAfterOutOfMemory(256)).isTrue();
-    assertThat(sizer.rows()).isEqualTo(128);
+    assertThat(sizer.shrinkAfterOutOfMemory(4096)).isTrue();
+    assertThat(sizer.rows()).isEqualTo(2048);
     assertThat(sizer.settled()).isTrue();
     assertThat(sizer.shrinkAfterOutOfMemory(1)).isFalse();
   }

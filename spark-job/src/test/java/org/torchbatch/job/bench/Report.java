@@ -132,6 +132,10 @@ final class Report {
   void batchSizes(
       Map<String, Map<Integer, Double>> series, Map<String, Double> auto, String chart) {
     section("Throughput vs batch size (rows/s, median)");
+    line(
+        "Each case at every size and at auto side by side, in an order drawn each pass; each run of"
+            + " auto starts with nothing learned, so it pays for its search.");
+    line("");
     List<String> names = List.copyOf(series.keySet());
     line("| batch | " + String.join(" | ", names) + " |");
     line("|---" + "|---".repeat(names.size()) + "|");
