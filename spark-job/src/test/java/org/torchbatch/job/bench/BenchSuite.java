@@ -1,11 +1,15 @@
 package org.torchbatch.job.bench;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -109,7 +113,7 @@ public final class BenchSuite implements Callable<Integer> {
     return line.toString();
   }
 
-  private String setup() {
+  private String setup() throws IOException, InterruptedException {
     return String.format(
         "%s; %s, %d cores; Java %s; Spark %s, local[2]. A warm-up in which each case runs for %s s,"
             + " then %d rounds in which each runs for %s s (every case at least once each time;"
@@ -118,7 +122,7 @@ public final class BenchSuite implements Callable<Integer> {
             + " of a case that reads Parquet, its input is read once, untimed, into the page cache,"
             + " which this VM drops for files left unread a while. The cases of each pass run in an"
             + " order drawn from the run's seed."
-            + "%n%nCommand: `%s`%n",
+            + "%n%nCommand: `%s`%n%nCommit: %s%n",
         LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME),
         CpuInfo.current().describe(),
         Runtime.getRuntime().availableProcessors(),
@@ -127,7 +131,27 @@ public final class BenchSuite implements Callable<Integer> {
         seconds(options.warmUp),
         options.repeats,
         seconds(options.roundSeconds),
-        command());
+        command(),
+        commit());
+  }
+
+  /** The checkout's commit, and whether its files differ from it. */
+  private static String commit() throws IOException, InterruptedException {
+    String head = git("rev-parse", "--short", "HEAD");
+    return head.isEmpty()
+        ? "unknown (not a git checkout)"
+        : head
+            + (git("status", "--porcelain", "--untracked-files=no").isEmpty()
+                ? ""
+                : ", with uncommitted changes");
+  }
+
+  private static String git(String... arguments) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("git"));
+    command.addAll(List.of(arguments));
+    Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    return git.waitFor() == 0 ? out : "";
   }
 
   /** 10 as "10", 0.5 as "0.5". */
