@@ -14,16 +14,16 @@ import org.torchbatch.runtime.TorchbatchException;
  * and are seldom far from the best), halves the size while that pays, and, if no smaller size beat
  * the start, doubles it instead. A direction ends at a size below 90% of the best rows/s so far, or
  * after three sizes in a row that fail to beat it by 5% (two, on a busy machine, can both be
- * unlucky); the search then settles on the largest size within 2% of the best. The search's own
+ * unlucky); the search then settles on the largest size within 5% of the best. The search's own
  * sizes are part of the run, so it measures few and ends each direction at the first clear loss. A
  * size's rows/s is the median of its calls' (as the caller times them: the model, and the
  * conversions around it that bigger batches spread too) over at least five calls and a tenth of a
- * second after one untimed call: unlike the fastest call, the median is not lifted by the many more
- * calls a small size makes in that time, and calls that met a busy machine do not move it. Input
- * that arrives in smaller batches than the size caps it. It never grows past {@link
- * #MAX_AUTO_BYTES} of input a call, so that wide rows (images) fit in memory. A device
- * out-of-memory error halves the size for good. Shared by the threads that run one model, so they
- * learn together.
+ * second after one untimed call (five for the first size, whose first calls meet the query's
+ * start): unlike the fastest call, the median is not lifted by the many more calls a small size
+ * makes in that time, and calls that met a busy machine do not move it. Input that arrives in
+ * smaller batches than the size caps it. It never grows past {@link #MAX_AUTO_BYTES} of input a
+ * call, so that wide rows (images) fit in memory. A device out-of-memory error halves the size for
+ * good. Shared by the threads that run one model, so they learn together.
  */
 public final class BatchSizer {
   public static final String AUTO = "auto";
@@ -33,7 +33,6 @@ public final class BatchSizer {
   static final long MIN_NANOS_PER_SIZE = 100_000_000L;
   static final double MIN_GAIN = 1.05;
   static final double CLEAR_LOSS = 0.90;
-  static final double SAME_RATE = 0.98;
   static final int SIZES_WITHOUT_GAIN = 3;
   public static final long MAX_AUTO_BYTES = 64L << 20;
   private static final Logger LOG = LoggerFactory.getLogger(BatchSizer.class);
@@ -136,8 +135,9 @@ public final class BatchSizer {
       return;
     }
     capped = 0;
-    if (++samples == 1) {
-      // the first call at a size pays for allocations the next ones reuse: left out
+    // the first call at a size pays for allocations the next ones reuse; the first size's first
+    // calls also meet the query's start (each task's first batch, its threads and buffers warming)
+    if (++samples <= (rates.isEmpty() ? SAMPLES_PER_SIZE : 1)) {
       return;
     }
     if (timedCalls == callRates.length) {
@@ -237,14 +237,13 @@ public final class BatchSizer {
   }
 
   /**
-   * The largest size measured within 2% of the best, as good within the noise: the calls' timing
-   * misses per-call work around them (slicing the input, the output's column), which bigger calls
-   * spread too.
+   * The largest size measured within 5% of the best: the calls' timing misses per-call work around
+   * them (slicing the input, the output's column, the rows' loop), which bigger calls spread too.
    */
   private int chosen() {
     double best = bestRate();
     return rates.entrySet().stream()
-        .filter(rate -> rate.getValue() >= best * SAME_RATE)
+        .filter(rate -> rate.getValue() * MIN_GAIN >= best)
         .reduce((smaller, larger) -> larger)
         .orElseThrow()
         .getKey();

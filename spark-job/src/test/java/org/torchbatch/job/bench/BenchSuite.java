@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.torchbatch.bridge.bench.ConversionBenchmark;
 import org.torchbatch.runtime.CpuInfo;
+import org.torchbatch.runtime.bench.Measurement;
 import org.torchbatch.runtime.testing.Fixtures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -86,7 +87,7 @@ public final class BenchSuite implements Callable<Integer> {
     }
     if (sections.contains("conversions")) {
       System.out.println("Conversions:");
-      report.conversions(ConversionBenchmark.run(1.0));
+      writeConversions(report, ConversionBenchmark.run(1.0));
       report.write();
     }
     if (sections.contains("memory")) {
@@ -157,5 +158,18 @@ public final class BenchSuite implements Callable<Integer> {
   /** 10 as "10", 0.5 as "0.5". */
   private static String seconds(double value) {
     return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+
+  private static void writeConversions(Report report, List<ConversionBenchmark.Result> results) {
+    report.section("arrow-bridge conversions (GB/s of tensor data, 4096 rows a batch)");
+    report.line("| conversion | path | GB/s | min-max |");
+    report.line("|---|---|---|---|");
+    for (ConversionBenchmark.Result result : results) {
+      Measurement gb = result.gigabytesPerSecond();
+      report.line(
+          String.format(
+              "| %s | %s | %.2f | %.2f-%.2f |",
+              result.label(), result.path(), gb.median(), gb.min(), gb.max()));
+    }
   }
 }

@@ -97,4 +97,23 @@ record CpuProfile(Map<String, Long> samples, double intervalSeconds) {
   long total() {
     return samples.values().stream().mapToLong(Long::longValue).sum();
   }
+
+  /** A section of {@code report}: each group's share of the samples and its CPU seconds. */
+  void addTo(Report report, String job, String collapsed) {
+    report.section("CPU profile of one " + job + " (async-profiler, every thread)");
+    report.line(
+        "Each sample goes to the group of its deepest frame that names one. Raw stacks: "
+            + collapsed
+            + " (collapsed format, for any flame graph tool).");
+    report.line("");
+    report.line("| where | share of CPU samples | CPU seconds |");
+    report.line("|---|---|---|");
+    samples()
+        .forEach(
+            (group, count) ->
+                report.line(
+                    String.format(
+                        "| %s | %.1f%% | %.1f |",
+                        group, 100.0 * count / Math.max(total(), 1), count * intervalSeconds())));
+  }
 }

@@ -5,6 +5,7 @@ import static org.torchbatch.job.bench.Bench.RAW;
 import static org.torchbatch.job.bench.Bench.SQL;
 import static org.torchbatch.job.bench.Bench.WIDE;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,8 @@ final class PairsSection {
     ratios.put("job / raw, in rows per CPU-second", Ratios.perCpuSecond(rounds, JOB, RAW));
     ratios.put("SQL predict / raw (mlp_small)", Ratios.perRound(rounds.rates(), SQL, RAW));
     ratios.put("SQL predict / raw, in rows per CPU-second", Ratios.perCpuSecond(rounds, SQL, RAW));
-    bench.report.pairs(
+    writePairs(
+        bench.report,
         "job / raw and SQL predict / raw (mlp_small) over " + options.pairs + " rounds",
         "SQL predict, raw and the job, once each a round, in an order drawn each round. The interval holds each ratio's median"
             + " with the probability shown, from the rounds' order alone (no assumption on the"
@@ -66,5 +68,45 @@ final class PairsSection {
         rounds);
     bench.report.write();
     cachedWide.unpersist(true);
+  }
+
+  /**
+   * Ratios over many rounds: each median with the interval that holds it at 95% (or the widest,
+   * with its own probability), and how many rounds reached {@code target}.
+   */
+  private static void writePairs(
+      Report report,
+      String title,
+      String paragraph,
+      Map<String, Measurement> ratios,
+      double target,
+      SideBySide.Rounds cases) {
+    report.section(title);
+    report.line(paragraph);
+    report.line("");
+    report.line(
+        "| ratio | median | interval of the median | min-max | rounds >= "
+            + Report.number(target)
+            + " |");
+    report.line("|---|---|---|---|---|");
+    ratios.forEach(
+        (name, values) -> {
+          MedianInterval interval = MedianInterval.of(values, 0.95);
+          double[] rounds = values.rowsPerSecond();
+          report.line(
+              String.format(
+                  "| %s | %s | %s-%s (%.1f%%) | %s-%s | %d of %d |",
+                  name,
+                  Report.number(values.median()),
+                  Report.number(interval.low()),
+                  Report.number(interval.high()),
+                  100 * interval.coverage(),
+                  Report.number(values.min()),
+                  Report.number(values.max()),
+                  Arrays.stream(rounds).filter(ratio -> ratio >= target).count(),
+                  rounds.length));
+        });
+    report.line("");
+    report.caseTable(cases);
   }
 }

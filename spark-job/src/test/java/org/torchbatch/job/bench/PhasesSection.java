@@ -71,8 +71,8 @@ final class PhasesSection {
         "SQL predict on cached mlp_small rows",
         phases.get(SQL).modelSeconds() / (bench.sqlPasses() * options.sqlRows));
     Charts.phases(bench.folder.resolve("phases.png"), phases);
-    bench.report.phases(phases, "phases.png");
-    bench.report.modelTimePerRow(modelPerRow, 2 / rawRate);
+    writePhases(bench.report, phases, "phases.png");
+    writeModelTimePerRow(bench.report, modelPerRow, 2 / rawRate);
     bench.report.write();
   }
 
@@ -84,7 +84,56 @@ final class PhasesSection {
     Path collapsed = bench.folder.resolve("profile.collapsed");
     BenchData.intoPageCache(wide);
     CpuProfile profile = CpuProfile.record(() -> bench.mlpJob(wide, output), collapsed);
-    bench.report.profile("mlp_small job", profile, collapsed.getFileName().toString());
+    profile.addTo(bench.report, "mlp_small job", collapsed.getFileName().toString());
     bench.report.write();
+  }
+
+  private static void writePhases(Report report, Map<String, PhaseSplit> jobs, String chart) {
+    report.section(
+        "Where the time goes (one more run of each case; seconds of task time on both cores)");
+    report.line("| case | " + String.join(" | ", PhaseSplit.PHASES) + " | task time | wall |");
+    report.line("|---" + "|---".repeat(PhaseSplit.PHASES.length + 2) + "|");
+    jobs.forEach(
+        (job, split) -> {
+          StringBuilder row = new StringBuilder("| " + job + " |");
+          for (double seconds : split.phases()) {
+            double share = 100 * seconds / Math.max(split.taskSeconds(), 1e-9);
+            row.append(String.format(" %.1f (%.0f%%) |", seconds, share));
+          }
+          row.append(String.format(" %.1f | %.1f |", split.taskSeconds(), split.wallSeconds()));
+          report.line(row.toString());
+        });
+    report.image(chart);
+    report.line("");
+    report.line("Core-seconds with no task running, out of cores x wall:");
+    report.line("");
+    report.line("| case | " + String.join(" | ", PhaseSplit.IDLE) + " | cores x wall |");
+    report.line("|---" + "|---".repeat(PhaseSplit.IDLE.length + 1) + "|");
+    jobs.forEach(
+        (job, split) -> {
+          StringBuilder row = new StringBuilder("| " + job + " |");
+          double capacity = split.wallSeconds() * split.cores();
+          for (double seconds : split.idleCoreSeconds()) {
+            row.append(String.format(" %.1f (%.1f%%) |", seconds, 100 * seconds / capacity));
+          }
+          report.line(row.append(String.format(" %.1f |", capacity)).toString());
+        });
+  }
+
+  /** Whether the model itself runs slower inside Spark's tasks than alone (caches, memory). */
+  private static void writeModelTimePerRow(
+      Report report, Map<String, Double> taskSeconds, double rawSeconds) {
+    report.line("");
+    report.line(
+        String.format(
+            "Time in the model's forward per row and task thread, against %.2f us in raw"
+                + " (2 runners x 1 thread, run right after):",
+            rawSeconds * 1e6));
+    report.line("");
+    taskSeconds.forEach(
+        (where, seconds) ->
+            report.line(
+                String.format(
+                    "- %s: %.2f us, / raw %.3f", where, seconds * 1e6, seconds / rawSeconds)));
   }
 }
