@@ -14,16 +14,18 @@ import org.torchbatch.runtime.TorchbatchException;
  * and are seldom far from the best), halves the size while that pays, and, if no smaller size beat
  * the start, doubles it instead. A direction ends at a size below 90% of the best rows/s so far, or
  * after three sizes in a row that fail to beat it by 5% (two, on a busy machine, can both be
- * unlucky); the search then settles on the largest size within 5% of the best. The search's own
- * sizes are part of the run, so it measures few and ends each direction at the first clear loss. A
- * size's rows/s is the median of its calls' (as the caller times them: the model, and the
- * conversions around it that bigger batches spread too) over at least five calls and a tenth of a
- * second after one untimed call (five for the first size, whose first calls meet the query's
- * start): unlike the fastest call, the median is not lifted by the many more calls a small size
- * makes in that time, and calls that met a busy machine do not move it. Input that arrives in
- * smaller batches than the size caps it. It never grows past {@link #MAX_AUTO_BYTES} of input a
- * call, so that wide rows (images) fit in memory. A device out-of-memory error halves the size for
- * good. Shared by the threads that run one model, so they learn together.
+ * unlucky); the search then settles on the largest size within 5% of the best. The start, measured
+ * as the query begins (its code compiled, its threads starting), is measured once more before a
+ * smaller size wins. The search's own sizes are part of the run, so it measures few and ends each
+ * direction at the first clear loss. A size's rows/s is the median of its calls' (as the caller
+ * times them: the model, and the conversions around it that bigger batches spread too) over at
+ * least five calls and a tenth of a second after one untimed call (five for the first size, whose
+ * first calls meet the query's start): unlike the fastest call, the median is not lifted by the
+ * many more calls a small size makes in that time, and calls that met a busy machine do not move
+ * it. Input that arrives in smaller batches than the size caps it. It never grows past {@link
+ * #MAX_AUTO_BYTES} of input a call, so that wide rows (images) fit in memory. A device
+ * out-of-memory error halves the size for good. Shared by the threads that run one model, so they
+ * learn together.
  */
 public final class BatchSizer {
   public static final String AUTO = "auto";
@@ -44,6 +46,7 @@ public final class BatchSizer {
   private int max;
   private int start;
   private boolean halving = true;
+  private boolean rechecking;
   private boolean settled;
   private int samples;
   private long timedNanos;
@@ -145,24 +148,42 @@ public final class BatchSizer {
     }
     callRates[timedCalls++] = rows / (Math.max(1, nanos) / 1e9);
     timedNanos += nanos;
-    if (samples <= SAMPLES_PER_SIZE || timedNanos < MIN_NANOS_PER_SIZE) {
+    if (timedCalls < SAMPLES_PER_SIZE || timedNanos < MIN_NANOS_PER_SIZE) {
       return;
     }
     double bestBefore = rates.isEmpty() ? 0 : bestRate();
     double rate = medianCallRate();
     rates.put(size, rate);
+    if (rechecking) {
+      rechecking = false;
+      afterHalving();
+      return;
+    }
     withoutGain = rate >= bestBefore * MIN_GAIN ? 0 : withoutGain + 1;
     boolean goOn = rate >= bestBefore * CLEAR_LOSS && withoutGain < SIZES_WITHOUT_GAIN;
     int next = halving ? size / 2 : (int) Math.min(2L * size, max);
     if (goOn && (halving ? next >= AUTO_MIN : next > size)) {
       measure(next);
-    } else if (halving && bestSize() == start && start < max) {
-      // no smaller size beat the start: bigger ones may
+    } else if (halving && bestSize() != start) {
+      // the start was measured first, as the query began (its threads, its code being
+      // compiled): once more before a smaller size wins for good
+      rechecking = true;
+      measure(start);
+    } else if (halving) {
+      afterHalving();
+    } else {
+      settle(chosen(), size < max ? "no further gain" : "the maximum, " + max + " rows");
+    }
+  }
+
+  /** If no smaller size beat the start, bigger ones may; else the search is over. */
+  private void afterHalving() {
+    if (bestSize() == start && start < max) {
       halving = false;
       withoutGain = 0;
       measure((int) Math.min(2L * start, max));
     } else {
-      settle(chosen(), halving || size < max ? "no further gain" : "the maximum, " + max + " rows");
+      settle(chosen(), "no further gain");
     }
   }
 
@@ -204,6 +225,7 @@ public final class BatchSizer {
     max = rows;
     start = rows;
     halving = true;
+    rechecking = false;
     rates.clear();
     withoutGain = 0;
     measure(rows);
@@ -231,7 +253,7 @@ public final class BatchSizer {
     double best = bestRate();
     return rates.entrySet().stream()
         .filter(rate -> rate.getValue() == best)
-        .findFirst()
+        .reduce((smaller, larger) -> larger)
         .orElseThrow()
         .getKey();
   }

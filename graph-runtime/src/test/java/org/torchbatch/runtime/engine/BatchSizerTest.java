@@ -122,6 +122,25 @@ class BatchSizerTest {
   }
 
   @Test
+  void aStartMeasuredWhileTheQueryBeganIsMeasuredAgain() {
+    // a GPU, faster up to 16384 rows a call; the start's calls three times as slow (the first
+    // ten: five left out, five timed), so 2048 first looks faster than 4096
+    int[] calls = {0};
+    List<Integer> tried = new ArrayList<>();
+    BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
+    runUntilSettled(
+        sizer,
+        rows -> {
+          if (tried.isEmpty() || tried.get(tried.size() - 1) != rows) {
+            tried.add(rows);
+          }
+          return (calls[0]++ < 10 ? 1.0 / 3 : 1) * 10.0 * Math.min(rows, 16384);
+        });
+    assertThat(tried).startsWith(4096, 2048, 1024, 4096, 8192);
+    assertThat(sizer.rows()).isEqualTo(65536);
+  }
+
+  @Test
   void autoStopsAtItsMaximum() {
     BatchSizer sizer = runUntilSettled(BatchSizer.of("m", "AUTO", 1024), rows -> rows * 10.0);
     assertThat(sizer.rows()).isEqualTo(1024);
