@@ -24,6 +24,8 @@ final class Report {
   record Limit(
       Measurement reachable,
       Measurement reached,
+      Measurement atBestReachable,
+      Measurement atBestReached,
       Measurement tinyReachable,
       Measurement tinyReached,
       Measurement parquetGain,
@@ -127,6 +129,9 @@ final class Report {
       all.append("| ratio | median | min-max |\n|---|---|---|\n");
       all.append(row("job / raw if torchbatch cost nothing", limit.reachable()));
       all.append(row("job / that limit", limit.reached()));
+      all.append(
+          row("job (auto) / raw at its best, if torchbatch cost nothing", limit.atBestReachable()));
+      all.append(row("job (auto) / that limit", limit.atBestReached()));
       all.append(
           row(
               "tiny job / no-model job writing as much, if torchbatch cost nothing",
