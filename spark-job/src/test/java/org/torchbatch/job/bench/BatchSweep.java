@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.torchbatch.runtime.bench.Measurement;
 import org.torchbatch.runtime.bench.RawRuns;
 import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.runtime.engine.DeviceSpec;
@@ -85,7 +84,10 @@ final class BatchSweep {
             bench.report.target(
                 new Report.Ratio(
                     "auto / the best fixed size, learning counted (" + name + ")",
-                    rounds.rates().get(AUTO).dividedBy(bestFixed(rounds.rates())),
+                    rounds
+                        .rates()
+                        .get(AUTO)
+                        .dividedBy(Ratios.fastest(rounds.rates(), fixedSizes())),
                     0.95,
                     ">="));
           }
@@ -132,20 +134,12 @@ final class BatchSweep {
     return sizes.run(options.repeats);
   }
 
-  private static String[] batchSize(String size) {
-    return new String[] {"--batch-size", size};
+  private List<String> fixedSizes() {
+    return options.batchSizes.stream().map(String::valueOf).toList();
   }
 
-  /** Round by round, the fastest fixed size's rows/s. */
-  private Measurement bestFixed(Map<String, Measurement> rates) {
-    double[] best = new double[options.repeats];
-    for (int size : options.batchSizes) {
-      double[] rounds = rates.get(String.valueOf(size)).rowsPerSecond();
-      for (int r = 0; r < best.length; r++) {
-        best[r] = Math.max(best[r], rounds[r]);
-      }
-    }
-    return new Measurement(best);
+  private static String[] batchSize(String size) {
+    return new String[] {"--batch-size", size};
   }
 
   /** Rows/s by fixed batch size, then a row for {@code auto} (cases without one show "-"). */

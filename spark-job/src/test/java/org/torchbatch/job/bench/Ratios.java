@@ -19,6 +19,21 @@ final class Ratios {
     return new Report.Ratio(name, perRound(measured, numerator, denominator), target, ">=");
   }
 
+  /** Round by round, the fastest of the {@code names} cases' rows/s. */
+  static Measurement fastest(Map<String, Measurement> rates, Iterable<String> names) {
+    double[] best = null;
+    for (String name : names) {
+      double[] rounds = rates.get(name).rowsPerSecond();
+      if (best == null) {
+        best = rounds.clone();
+      }
+      for (int i = 0; i < best.length; i++) {
+        best[i] = Math.max(best[i], rounds[i]);
+      }
+    }
+    return new Measurement(best);
+  }
+
   /** Round by round, {@code numerator}'s rows/s over {@code denominator}'s. */
   static Measurement perRound(
       Map<String, Measurement> measured, String numerator, String denominator) {

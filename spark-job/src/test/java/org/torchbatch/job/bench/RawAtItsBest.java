@@ -37,14 +37,7 @@ final class RawAtItsBest {
 
   /** Round by round, the fastest raw variant's rows/s. */
   Measurement best(Map<String, Measurement> rates) {
-    double[] best = new double[rates.get(names.get(0)).rowsPerSecond().length];
-    for (String name : names) {
-      double[] rounds = rates.get(name).rowsPerSecond();
-      for (int i = 0; i < best.length; i++) {
-        best[i] = Math.max(best[i], rounds[i]);
-      }
-    }
-    return new Measurement(best);
+    return Ratios.fastest(rates, names);
   }
 
   /** Two runners of one thread each over their own ready tensor: the shape of two tasks. */
