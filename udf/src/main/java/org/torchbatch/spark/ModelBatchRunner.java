@@ -43,6 +43,10 @@ public final class ModelBatchRunner implements AutoCloseable {
   private final BufferAllocator allocator;
   // rows of this task that went through the model, so a failure can say where its batch is
   private long rowsRun;
+  // the last call, whose cycle (the work until this task's next call) auto sizes by
+  private long lastBegin = -1;
+  private int lastRows;
+  private long lastBytes;
 
   public ModelBatchRunner(
       PreparedModel model,
@@ -219,6 +223,11 @@ public final class ModelBatchRunner implements AutoCloseable {
 
   private FieldVector runOnce(VectorSchemaRoot arguments) {
     long begin = System.nanoTime();
+    if (lastBegin >= 0) {
+      sizer.cycled(lastRows, begin - lastBegin, lastBytes);
+    }
+    // a failing call has no cycle to report
+    lastBegin = -1;
     try (EncodedBatch batch = encoder.encode(arguments)) {
       long encoded = System.nanoTime();
       try (ModelOutputs outputs = runner.run(model.config().method(), batch.tensors())) {
@@ -228,8 +237,9 @@ public final class ModelBatchRunner implements AutoCloseable {
                 ? decoder.decodeStruct("prediction", outputs, batch.mask())
                 : decoder.decode(outputs, batch.mask()).get(0);
         long decoded = System.nanoTime();
-        // what a call costs beyond the model is what bigger batches spread: auto sizes by it all
-        sizer.ran(arguments.getRowCount(), decoded - begin, inputBytes(batch));
+        lastBegin = begin;
+        lastRows = arguments.getRowCount();
+        lastBytes = inputBytes(batch);
         rowsRun += arguments.getRowCount();
         metrics.batch(
             arguments.getRowCount(),

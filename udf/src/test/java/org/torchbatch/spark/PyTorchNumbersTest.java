@@ -136,27 +136,13 @@ class PyTorchNumbersTest extends SparkTestBase {
     int handles = ModelCache.shared().openHandles();
     try (BufferAllocator allocator = new RootAllocator()) {
       org.assertj.core.api.Assertions.assertThatThrownBy(
-              () -> new ModelBatchRunner(onExecutor, hadoop, allocator, 1, List.of(), NO_METRICS))
+              () ->
+                  new ModelBatchRunner(
+                      onExecutor, hadoop, allocator, 1, List.of(), NoMetrics.INSTANCE))
           .hasMessageContaining("does not reproduce the examples");
     }
     assertThat(ModelCache.shared().openHandles()).isEqualTo(handles);
   }
-
-  private static final BatchMetrics NO_METRICS =
-      new BatchMetrics() {
-        @Override
-        public void batch(
-            int rows, int nullRows, long modelNanos, long inputNanos, long outputNanos) {}
-
-        @Override
-        public void inputCopied(long nanos) {}
-
-        @Override
-        public void modelLoaded(long loads, long loadMillis) {}
-
-        @Override
-        public void errorRows(int rows) {}
-      };
 
   private static void registerRows(HostTensor x) {
     register("rows", "x", x, DataTypes.FloatType);

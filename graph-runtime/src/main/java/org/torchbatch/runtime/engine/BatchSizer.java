@@ -1,6 +1,5 @@
 package org.torchbatch.runtime.engine;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,27 +13,33 @@ import org.torchbatch.runtime.TorchbatchException;
  * and are seldom far from the best), halves the size while that pays, and, if no smaller size beat
  * the start, doubles it instead. A direction ends at a size below 90% of the best rows/s so far, or
  * after three sizes in a row that fail to beat it by 5% (two, on a busy machine, can both be
- * unlucky); the search then settles on the largest size within 5% of the best. The start, measured
- * as the query begins (its code compiled, its threads starting), is measured once more before a
- * smaller size wins. The search's own sizes are part of the run, so it measures few and ends each
- * direction at the first clear loss. A size's rows/s is the median of its calls' (as the caller
- * times them: the model, and the conversions around it that bigger batches spread too) over at
- * least five calls and a tenth of a second after one untimed call (five for the first size, whose
- * first calls meet the query's start): unlike the fastest call, the median is not lifted by the
- * many more calls a small size makes in that time, and calls that met a busy machine do not move
- * it. Input that arrives in smaller batches than the size caps it. It never grows past {@link
- * #MAX_AUTO_BYTES} of input a call, so that wide rows (images) fit in memory. A device
- * out-of-memory error halves the size for good. Shared by the threads that run one model, so they
- * learn together.
+ * unlucky); the search then settles on the best size (or a larger one within 1% of it). The start,
+ * measured as the query begins (its code compiled, its threads starting), is measured once more
+ * before a smaller size wins. The search's own sizes are part of the run, so it measures few and
+ * ends each direction at the first clear loss.
+ *
+ * <p>A size is judged by its cycles: the time from one call's start to the start of the same task's
+ * next call, so that the work around the call counts (reading and slicing the input, writing the
+ * output), since the size changes that work's cost too (small batches stay in the CPU's caches
+ * between the reader, the model and the writer; big ones spread per-call costs). A size's rows/s is
+ * its cycles' rows over their time, summed rather than a median since the cycles that read a new
+ * input batch are longer than the ones that slice the same batch, over at least five cycles of full
+ * calls, a fifth of a second and four columnar reader batches of rows, after one untimed cycle
+ * (five for the first size, whose first calls meet the query's start). Input that arrives in
+ * smaller batches than the size caps it. It never grows past {@link #MAX_AUTO_BYTES} of input a
+ * call, so that wide rows (images) fit in memory. A device out-of-memory error halves the size for
+ * good. Shared by the threads that run one model, so they learn together.
  */
 public final class BatchSizer {
   public static final String AUTO = "auto";
   static final int AUTO_START = 4096;
   static final int AUTO_MIN = 64;
   static final int SAMPLES_PER_SIZE = 5;
-  static final long MIN_NANOS_PER_SIZE = 100_000_000L;
+  static final long MIN_NANOS_PER_SIZE = 200_000_000L;
+  static final long MIN_ROWS_PER_SIZE = 4L * AUTO_START;
   static final double MIN_GAIN = 1.05;
   static final double CLEAR_LOSS = 0.90;
+  static final double TIE = 1.01;
   static final int SIZES_WITHOUT_GAIN = 3;
   public static final long MAX_AUTO_BYTES = 64L << 20;
   private static final Logger LOG = LoggerFactory.getLogger(BatchSizer.class);
@@ -50,8 +55,8 @@ public final class BatchSizer {
   private boolean settled;
   private int samples;
   private long timedNanos;
-  private double[] callRates = new double[64];
-  private int timedCalls;
+  private long timedRows;
+  private int fullCycles;
   private int withoutGain;
   private int capped;
 
@@ -107,9 +112,13 @@ public final class BatchSizer {
     return settled;
   }
 
-  /** Reports one call of {@code rows} rows and {@code inputBytes} that took {@code nanos}. */
-  public synchronized void ran(int rows, long nanos, long inputBytes) {
-    if (settled) {
+  /**
+   * Reports one call of {@code rows} rows and {@code inputBytes}, and its cycle: the {@code nanos}
+   * from its start to the start of the same task's next call.
+   */
+  public synchronized void cycled(int rows, long nanos, long inputBytes) {
+    if (settled || rows > size) {
+      // a bigger call was sized before the size last changed
       return;
     }
     long bytesPerRow = Math.max(1, inputBytes / Math.max(1, rows));
@@ -125,34 +134,36 @@ public final class BatchSizer {
       restartAt(max);
       return;
     }
-    if (rows < size) {
-      // short calls (a partition's end, a small query) say nothing of the model; a run of calls
-      // between half the size and the size means the input (a reader's batches) caps it
-      if (rows >= size / 2 && ++capped >= SAMPLES_PER_SIZE) {
-        if (rates.isEmpty()) {
-          restartAt(rows);
-        } else {
-          settle(chosen(), "input batches of " + rows + " rows cap the size");
-        }
+    boolean full = rows == size;
+    // a run of calls between half the size and the size means the input (a reader's batches)
+    // caps it; shorter ones end an input batch, and are timed with the size's full calls
+    if (!full && rows >= size / 2 && ++capped >= SAMPLES_PER_SIZE) {
+      if (rates.isEmpty()) {
+        restartAt(rows);
+      } else {
+        settle(chosen(), "input batches of " + rows + " rows cap the size");
       }
       return;
     }
-    capped = 0;
-    // the first call at a size pays for allocations the next ones reuse; the first size's first
-    // calls also meet the query's start (each task's first batch, its threads and buffers warming)
+    if (full) {
+      capped = 0;
+    }
+    // the first cycle at a size pays for allocations the next ones reuse; the first size's first
+    // cycles also meet the query's start (each task's first batch, its threads and buffers warming)
     if (++samples <= (rates.isEmpty() ? SAMPLES_PER_SIZE : 1)) {
       return;
     }
-    if (timedCalls == callRates.length) {
-      callRates = Arrays.copyOf(callRates, 2 * timedCalls);
-    }
-    callRates[timedCalls++] = rows / (Math.max(1, nanos) / 1e9);
-    timedNanos += nanos;
-    if (timedCalls < SAMPLES_PER_SIZE || timedNanos < MIN_NANOS_PER_SIZE) {
+    timedRows += rows;
+    timedNanos += Math.max(1, nanos);
+    fullCycles += full ? 1 : 0;
+    // small inputs alone (a small query, partitions' ends) say nothing of the size
+    if (fullCycles < SAMPLES_PER_SIZE
+        || timedNanos < MIN_NANOS_PER_SIZE
+        || timedRows < MIN_ROWS_PER_SIZE) {
       return;
     }
     double bestBefore = rates.isEmpty() ? 0 : bestRate();
-    double rate = medianCallRate();
+    double rate = timedRows / (timedNanos / 1e9);
     rates.put(size, rate);
     if (rechecking) {
       rechecking = false;
@@ -235,14 +246,9 @@ public final class BatchSizer {
     size = next;
     samples = 0;
     timedNanos = 0;
-    timedCalls = 0;
+    timedRows = 0;
+    fullCycles = 0;
     capped = 0;
-  }
-
-  private double medianCallRate() {
-    double[] sorted = Arrays.copyOf(callRates, timedCalls);
-    Arrays.sort(sorted);
-    return sorted[timedCalls / 2];
   }
 
   private double bestRate() {
@@ -258,14 +264,11 @@ public final class BatchSizer {
         .getKey();
   }
 
-  /**
-   * The largest size measured within 5% of the best: the calls' timing misses per-call work around
-   * them (slicing the input, the output's column, the rows' loop), which bigger calls spread too.
-   */
+  /** The best size, or a larger one within 1% of it: as fast, in fewer calls. */
   private int chosen() {
     double best = bestRate();
     return rates.entrySet().stream()
-        .filter(rate -> rate.getValue() * MIN_GAIN >= best)
+        .filter(rate -> rate.getValue() * TIE >= best)
         .reduce((smaller, larger) -> larger)
         .orElseThrow()
         .getKey();
