@@ -2,6 +2,7 @@ package org.torchbatch.runtime.engine;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +16,9 @@ import org.torchbatch.runtime.TorchbatchException;
  * after three sizes in a row that fail to beat it by 5% (two, on a busy machine, can both be
  * unlucky); the search then settles on the best size (or a larger one within 1% of it). The start,
  * measured as the query begins (its code compiled, its threads starting), is measured once more
- * before a smaller size wins. The search's own sizes are part of the run, so it measures few and
- * ends each direction at the first clear loss.
+ * before a smaller size wins, and keeps its place only if it then beats the smaller sizes by 5%.
+ * The search's own sizes are part of the run, so it measures few and ends each direction at the
+ * first clear loss.
  *
  * <p>A size is judged by its cycles: the time from one call's start to the start of the same task's
  * next call, so that the work around the call counts (reading and slicing the input, writing the
@@ -46,7 +48,7 @@ public final class BatchSizer {
 
   private final String model;
   private final boolean auto;
-  private final Map<Integer, Double> rates = new TreeMap<>();
+  private final NavigableMap<Integer, Double> rates = new TreeMap<>();
   private int size;
   private int max;
   private int start;
@@ -167,7 +169,12 @@ public final class BatchSizer {
     rates.put(size, rate);
     if (rechecking) {
       rechecking = false;
-      afterHalving();
+      // a smaller size beat the start once: measured again, the start must win clearly
+      if (rate < bestBefore * MIN_GAIN) {
+        settle(chosen(rates.headMap(start)), "the start, measured again, gained too little");
+      } else {
+        afterHalving();
+      }
       return;
     }
     withoutGain = rate >= bestBefore * MIN_GAIN ? 0 : withoutGain + 1;
@@ -175,7 +182,7 @@ public final class BatchSizer {
     int next = halving ? size / 2 : (int) Math.min(2L * size, max);
     if (goOn && (halving ? next >= AUTO_MIN : next > size)) {
       measure(next);
-    } else if (halving && bestSize() != start) {
+    } else if (halving && chosen() != start) {
       // the start was measured first, as the query began (its threads, its code being
       // compiled): once more before a smaller size wins for good
       rechecking = true;
@@ -189,7 +196,7 @@ public final class BatchSizer {
 
   /** If no smaller size beat the start, bigger ones may; else the search is over. */
   private void afterHalving() {
-    if (bestSize() == start && start < max) {
+    if (chosen() == start && start < max) {
       halving = false;
       withoutGain = 0;
       measure((int) Math.min(2L * start, max));
@@ -252,21 +259,20 @@ public final class BatchSizer {
   }
 
   private double bestRate() {
-    return rates.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    return best(rates);
   }
 
-  private int bestSize() {
-    double best = bestRate();
-    return rates.entrySet().stream()
-        .filter(rate -> rate.getValue() == best)
-        .reduce((smaller, larger) -> larger)
-        .orElseThrow()
-        .getKey();
+  private static double best(Map<Integer, Double> rates) {
+    return rates.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
   }
 
   /** The best size, or a larger one within 1% of it: as fast, in fewer calls. */
   private int chosen() {
-    double best = bestRate();
+    return chosen(rates);
+  }
+
+  private static int chosen(Map<Integer, Double> rates) {
+    double best = best(rates);
     return rates.entrySet().stream()
         .filter(rate -> rate.getValue() * TIE >= best)
         .reduce((smaller, larger) -> larger)
