@@ -84,6 +84,13 @@ final class JobOptions {
               BATCH_SIZE,
               "auto",
               "rows per model call, or auto: learned per model and executor"),
+          Setting.choice(
+              "runners",
+              "auto",
+              List.of("auto", "task", "shared"),
+              "on the CPU, task: each task's model calls at once, each on its task's cores;"
+                  + " shared: one call at a time on the cores of all the executor's tasks; auto:"
+                  + " both measured once the batch size settled, shared only where 5% faster"),
           Setting.of(
               "device",
               TEXT,

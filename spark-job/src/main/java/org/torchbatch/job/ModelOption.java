@@ -13,6 +13,7 @@ enum ModelOption {
   PATH("path", "model", s -> s.require("model")),
   METHOD("method", "method", s -> s.require("method")),
   BATCH_SIZE("batchSize", "batch-size", ModelOption::batchSize),
+  RUNNERS("runners", "runners", s -> s.require("runners")),
   DEVICE("device", "device", s -> s.require("device")),
   NULL_POLICY("nullPolicy", "null-policy", s -> s.require("null-policy")),
   OUTPUTS("outputs", "outputs", s -> String.join(",", s.list("outputs"))),

@@ -7,14 +7,11 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.TaskContext;
-import org.apache.spark.rdd.InputFileBlockHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.torchbatch.bridge.BatchDecoder;
 import org.torchbatch.bridge.BatchEncoder;
 import org.torchbatch.bridge.EncodedBatch;
-import org.torchbatch.bridge.NullArgumentException;
 import org.torchbatch.runtime.TorchbatchException;
 import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.runtime.engine.DeviceSpec;
@@ -23,6 +20,7 @@ import org.torchbatch.runtime.engine.ModelExecutionException;
 import org.torchbatch.runtime.engine.ModelHandle;
 import org.torchbatch.runtime.engine.ModelOutputs;
 import org.torchbatch.runtime.engine.ModelRunner;
+import org.torchbatch.runtime.engine.RunnerShape;
 import org.torchbatch.runtime.engine.RuntimeSettings;
 import org.torchbatch.runtime.engine.TorchEngine;
 
@@ -40,6 +38,8 @@ public final class ModelBatchRunner implements AutoCloseable {
   private final BatchDecoder decoder;
   private final BatchMetrics metrics;
   private final BatchSizer sizer;
+  private final RunnerShape shape;
+  private final int taskCpus;
   private final BufferAllocator allocator;
   // rows of this task that went through the model, so a failure can say where its batch is
   private long rowsRun;
@@ -47,6 +47,7 @@ public final class ModelBatchRunner implements AutoCloseable {
   private long lastBegin = -1;
   private int lastRows;
   private long lastBytes;
+  private RunnerShape.Shape lastShape;
 
   public ModelBatchRunner(
       PreparedModel model,
@@ -58,7 +59,8 @@ public final class ModelBatchRunner implements AutoCloseable {
     this.model = model;
     this.metrics = metrics;
     this.allocator = allocator;
-    TorchEngine.start(RuntimeSettings.EXECUTOR.withIntraOpThreads(Math.max(1, taskCpus)));
+    this.taskCpus = Math.max(1, taskCpus);
+    TorchEngine.start(RuntimeSettings.EXECUTOR.withIntraOpThreads(this.taskCpus));
     Path archive = model.source().localCopy(hadoopConf);
     DeviceSpec device =
         DeviceChoice.choose(model.config().device(), taskGpus, gpuCount(model.config().device()));
@@ -84,14 +86,16 @@ public final class ModelBatchRunner implements AutoCloseable {
           throw new TorchbatchException(ModelInspector.examplesFailed(model.config(), e), e);
         }
       }
-      this.runner = handle.newRunner(Math.max(1, taskCpus), model.config().oneDnnLstm());
+      this.runner = handle.newRunner(this.taskCpus, model.config().oneDnnLstm());
       this.encoder = new BatchEncoder(model.arguments(), model.config().nullPolicy(), allocator);
       this.decoder = new BatchDecoder(model.outputs(), allocator);
-      this.sizer = BatchSizers.of(model, device);
+      this.sizer = Learned.sizer(model, device);
+      this.shape = Learned.shape(model, device);
     } catch (RuntimeException | Error e) {
       handle.close();
       throw e;
     }
+    shape.join(this.taskCpus);
   }
 
   private static int gpuCount(String device) {
@@ -223,14 +227,17 @@ public final class ModelBatchRunner implements AutoCloseable {
 
   private FieldVector runOnce(VectorSchemaRoot arguments) {
     long begin = System.nanoTime();
-    if (lastBegin >= 0) {
+    if (lastBegin >= 0 && !sizer.settled()) {
       sizer.cycled(lastRows, begin - lastBegin, lastBytes);
+    } else if (lastBegin >= 0) {
+      // the shape is measured at the size the sizer settled on
+      shape.cycled(lastShape, lastRows, lastRows == sizer.rows(), begin - lastBegin);
     }
     // a failing call has no cycle to report
     lastBegin = -1;
     try (EncodedBatch batch = encoder.encode(arguments)) {
       long encoded = System.nanoTime();
-      try (ModelOutputs outputs = runner.run(model.config().method(), batch.tensors())) {
+      try (ModelOutputs outputs = call(batch)) {
         long ran = System.nanoTime();
         FieldVector result =
             model.structResult()
@@ -252,49 +259,26 @@ public final class ModelBatchRunner implements AutoCloseable {
     }
   }
 
+  /** The model's call, in this task's turn when the executor's tasks share a runner. */
+  private ModelOutputs call(EncodedBatch batch) {
+    try (RunnerShape.Turn turn = shape.enter(taskCpus)) {
+      lastShape = turn.shape();
+      return runner.run(model.config().method(), batch.tensors(), turn.threads());
+    }
+  }
+
   private static long inputBytes(EncodedBatch batch) {
     return batch.tensors().stream().mapToLong(tensor -> tensor.data().remaining()).sum();
   }
 
   private TorchbatchException failure(
       VectorSchemaRoot arguments, String message, TorchbatchException cause) {
-    if (cause instanceof NullArgumentException) {
-      message += "; the setting: " + ModelConfig.PREFIX + model.name() + ".nullPolicy=null";
-    }
-    if (model.config().onError() == OnError.FAIL) {
-      message +=
-          "; to predict the other rows and set such ones aside: "
-              + ModelConfig.PREFIX
-              + model.name()
-              + ".onError=quarantine";
-    }
-    return new TorchbatchException(
-        "Model '"
-            + model.name()
-            + "' ("
-            + model.describe()
-            + "), "
-            + rows(arguments)
-            + ": "
-            + message,
-        cause);
-  }
-
-  /**
-   * Where a failing call's rows are: their place among the rows this task has given the model, and
-   * the file the task's scan was reading (what {@code input_file_name()} tells), if any.
-   */
-  private String rows(VectorSchemaRoot arguments) {
-    TaskContext task = TaskContext.get();
-    String partition = task == null ? "" : " of partition " + task.partitionId();
-    String file = InputFileBlockHolder.getInputFilePath().toString();
-    String reading = file.isEmpty() ? "" : " while reading " + file;
-    long last = rowsRun + Math.max(arguments.getRowCount(), 1) - 1;
-    return "on the batch of input rows " + rowsRun + "-" + last + partition + reading;
+    return BatchFailure.of(model, rowsRun, arguments.getRowCount(), message, cause);
   }
 
   @Override
   public void close() {
+    shape.leave(taskCpus);
     handle.close();
   }
 }

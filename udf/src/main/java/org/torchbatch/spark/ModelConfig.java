@@ -23,6 +23,8 @@ import org.torchbatch.runtime.TorchbatchException;
  *     AVX-512 CPUs, but not PyTorch's numbers on all of them (off by default)
  * @param checkExamples run the examples the archive carries where the model loads, and fail when
  *     they do not give PyTorch's outputs there (on by default)
+ * @param runners how an executor's tasks share its cores calling the model on the CPU: {@code
+ *     task}, {@code shared} or {@code auto} (see {@code RunnerShape})
  */
 public record ModelConfig(
     String name,
@@ -39,7 +41,8 @@ public record ModelConfig(
     boolean oneDnnLstm,
     boolean checkExamples,
     OnError onError,
-    long maxBatchBytes)
+    long maxBatchBytes,
+    String runners)
     implements Serializable {
 
   public static final String PREFIX = TorchbatchConf.MODEL_PREFIX;
@@ -128,7 +131,8 @@ public record ModelConfig(
         bool(key + "oneDnnLstm", value.apply("oneDnnLstm")),
         bool(key + "checkExamples", value.apply("checkExamples")),
         OnError.parse(key + "onError", value.apply("onError")),
-        bytes(key + "maxBatchBytes", value.apply("maxBatchBytes")));
+        bytes(key + "maxBatchBytes", value.apply("maxBatchBytes")),
+        value.apply("runners"));
   }
 
   /** A value that equals for equal settings (records compare arrays by identity). */
@@ -149,7 +153,8 @@ public record ModelConfig(
         String.valueOf(oneDnnLstm),
         String.valueOf(checkExamples),
         String.valueOf(onError),
-        String.valueOf(maxBatchBytes));
+        String.valueOf(maxBatchBytes),
+        runners);
   }
 
   /** The row shape configured for argument {@code position}, or null. */

@@ -88,6 +88,14 @@ public final class TorchbatchConf {
               "true",
               "run the examples the archive carries where the model loads; fail before writing"
                   + " when they differ from PyTorch's outputs"),
+          Setting.choice(
+              "runners",
+              "auto",
+              List.of("auto", "task", "shared"),
+              "how an executor's tasks share its cores when they call the model on the CPU: task"
+                  + " (each task's calls at once, each on its task's cores), shared (one call at a"
+                  + " time, on the cores of all the tasks calling it), auto (both measured once the"
+                  + " batch size settled; shared only where it runs 5% faster)"),
           Setting.of(
               "oneDnnLstm",
               BOOLEAN,

@@ -44,14 +44,14 @@ class AutoBatchCyclesTest extends SparkTestBase {
     PreparedModel model =
         ModelInspector.prepare(
             config, List.of("x"), List.of(SCHEMA.fields()[0].dataType()), hadoop);
-    BatchSizers.forget();
+    Learned.forget();
     try (BufferAllocator allocator = new RootAllocator();
         VectorSchemaRoot input = input(allocator);
         ModelBatchRunner runner =
             new ModelBatchRunner(model, hadoop, allocator, 1, List.of(), NoMetrics.INSTANCE)) {
       long deadline = System.nanoTime() + 60_000_000_000L;
       int from = 0;
-      while (!BatchSizers.of(model, DeviceSpec.CPU).settled() && System.nanoTime() < deadline) {
+      while (!Learned.sizer(model, DeviceSpec.CPU).settled() && System.nanoTime() < deadline) {
         int rows = Math.min(runner.batchRows(), INPUT_ROWS - from);
         try (VectorSchemaRoot slice = input.slice(from, rows);
             FieldVector predictions = runner.run(slice)) {
@@ -60,10 +60,10 @@ class AutoBatchCyclesTest extends SparkTestBase {
         from = (from + rows) % INPUT_ROWS;
         spin((long) rows * rows);
       }
-      assertThat(BatchSizers.of(model, DeviceSpec.CPU).settled()).isTrue();
+      assertThat(Learned.sizer(model, DeviceSpec.CPU).settled()).isTrue();
       assertThat(runner.batchRows()).isLessThanOrEqualTo(512);
     } finally {
-      BatchSizers.forget();
+      Learned.forget();
     }
   }
 

@@ -24,7 +24,7 @@ class ProcessStateTest extends SparkTestBase {
     assertThat(predictions()).isEqualTo(500);
     assertThat(ModelCache.shared().loadedModels()).isPositive();
     assertThat(ModelInspector.preparedCount()).isPositive();
-    assertThat(BatchSizers.count()).isPositive();
+    assertThat(Learned.count()).isPositive();
 
     SparkListenerInterface atEnd =
         spark.sparkContext().listenerBus().listeners().stream()
@@ -35,7 +35,7 @@ class ProcessStateTest extends SparkTestBase {
 
     assertThat(ModelCache.shared().loadedModels()).as("idle models closed").isZero();
     assertThat(ModelInspector.preparedCount()).isZero();
-    assertThat(BatchSizers.count()).isZero();
+    assertThat(Learned.count()).isZero();
     assertThat(predictions()).as("the next query builds its state again").isEqualTo(500);
     assertThat(ModelInspector.preparedCount()).isPositive();
   }

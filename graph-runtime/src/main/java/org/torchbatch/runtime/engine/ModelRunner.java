@@ -20,6 +20,7 @@ public final class ModelRunner {
   private final int intraOpThreads;
   private final boolean guardLstm;
   private Thread configuredThread;
+  private int configuredThreads;
 
   ModelRunner(LoadedModel model, int intraOpThreads, boolean oneDnnLstm) {
     this.model = model;
@@ -32,11 +33,17 @@ public final class ModelRunner {
    * they must stay valid until the returned outputs are closed.
    */
   public ModelOutputs run(String method, List<HostTensor> arguments) {
+    return run(method, arguments, intraOpThreads);
+  }
+
+  /** {@link #run(String, List)} on {@code threads} intra-op threads (a shared runner's turn). */
+  public ModelOutputs run(String method, List<HostTensor> arguments, int threads) {
     MethodSignature signature = model.info().requireMethod(method);
     checkArguments(signature, arguments);
-    if (configuredThread != Thread.currentThread()) {
-      TorchEngine.applyThreadLocalSettings(intraOpThreads);
+    if (configuredThread != Thread.currentThread() || configuredThreads != threads) {
+      TorchEngine.applyThreadLocalSettings(threads);
       configuredThread = Thread.currentThread();
+      configuredThreads = threads;
     }
     PtNDManager scope = model.manager().newSubManager(model.manager().getDevice());
     try {

@@ -14,7 +14,7 @@ import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.runtime.engine.DeviceSpec;
 import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.engine.ModelHandle;
-import org.torchbatch.spark.BatchSizers;
+import org.torchbatch.spark.Learned;
 
 /**
  * Throughput against batch size, and {@code auto} against the best fixed size: for each of SQL
@@ -127,7 +127,7 @@ final class BatchSweep {
         AUTO,
         rows,
         () -> {
-          BatchSizers.forget();
+          Learned.forget();
           before.accept(BatchSizer.AUTO);
         },
         () -> body.accept(BatchSizer.AUTO));

@@ -24,7 +24,7 @@ import org.torchbatch.runtime.engine.DeviceSpec;
 import org.torchbatch.runtime.engine.ModelCache;
 import org.torchbatch.runtime.engine.ModelHandle;
 import org.torchbatch.runtime.engine.ModelRunner;
-import org.torchbatch.spark.BatchSizers;
+import org.torchbatch.spark.Learned;
 import org.torchbatch.spark.parquet.TensorParquetFormat;
 
 /** Cases 1-5 of the issue, side by side, and the ratios they are judged by. */
@@ -33,6 +33,10 @@ final class CasesSection {
       "graph-runtime raw, mlp_small, batch 4096, 1 runner x 2 threads";
   private static final String JOB_AUTO =
       "job Parquet -> Parquet, mlp_small, batch auto (the default), learning counted";
+  private static final String JOB_TASK_RUNNERS =
+      "the same job (batch auto), runners task: each task's calls on its own core";
+  private static final String JOB_SHARED_RUNNERS =
+      "the same job (batch auto), runners shared: the tasks' calls in turn on both cores";
   private static final String JOB_SPARK_PARQUET =
       "the same job on Spark's Parquet reader and writer";
   private static final String SPARK_READ = "read the features (batches, no rows), Spark's reader";
@@ -93,10 +97,27 @@ final class CasesSection {
                   JOB_AUTO,
                   options.rows,
                   () -> {
-                    BatchSizers.forget();
+                    Learned.forget();
                     BenchData.intoPageCache(wide);
                   },
                   () -> Jobs.predict(bench.mlp.toString(), WIDE, wide, output))
+              .add(
+                  JOB_TASK_RUNNERS,
+                  options.rows,
+                  () -> {
+                    Learned.forget();
+                    BenchData.intoPageCache(wide);
+                  },
+                  () -> Jobs.predict(bench.mlp.toString(), WIDE, wide, output, "--runners", "task"))
+              .add(
+                  JOB_SHARED_RUNNERS,
+                  options.rows,
+                  () -> {
+                    Learned.forget();
+                    BenchData.intoPageCache(wide);
+                  },
+                  () ->
+                      Jobs.predict(bench.mlp.toString(), WIDE, wide, output, "--runners", "shared"))
               .add(
                   JOB_SPARK_PARQUET,
                   options.rows,
@@ -182,6 +203,15 @@ final class CasesSection {
     bench.report.target(
         new Report.Ratio(
             "job (batch 4096) / " + rawAtItsBest, measured.get(JOB).dividedBy(best), 0.90, ">="));
+    bench.report.target(
+        new Report.Ratio(
+            "job (runners auto) / the round's faster of its runner shapes (task, shared),"
+                + " learning counted",
+            measured
+                .get(JOB_AUTO)
+                .dividedBy(Ratios.fastest(measured, List.of(JOB_TASK_RUNNERS, JOB_SHARED_RUNNERS))),
+            0.95,
+            ">="));
     bench.report.target(Ratios.ratio("job / raw (mlp_small)", measured, JOB, RAW, 0.90));
     bench.report.target(Ratios.ratio("SQL predict / raw (mlp_small)", measured, SQL, RAW, 0.90));
     bench.report.target(

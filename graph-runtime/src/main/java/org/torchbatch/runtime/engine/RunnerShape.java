@@ -1,0 +1,187 @@
+package org.torchbatch.runtime.engine;
+
+import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.torchbatch.runtime.TorchbatchException;
+
+/**
+ * How the tasks of one executor share its CPU cores when they call one model: each task's calls at
+ * once, each on its task's cores ({@link Shape#TASK}: a runner per task), or one call at a time on
+ * the cores of all the tasks that call the model ({@link Shape#SHARED}: one runner for the
+ * executor, fed by its tasks in turn, each reading and writing while another's call runs). Which is
+ * faster depends on the model and the CPU (how well libtorch spreads its operators over threads,
+ * how the cores share their caches). {@code auto} starts per task and, once the batch size settled,
+ * measures both shapes in alternate windows (task, shared, task, shared) of the cycles the batch
+ * size is judged by (a call's start to the same task's next one, so a turn's wait counts), with the
+ * windows' rules of {@link BatchSizer}; it runs shared only where that was 5% faster. Shared by the
+ * threads that run one model.
+ */
+public final class RunnerShape {
+  public static final String AUTO = "auto";
+  static final int WINDOWS = 4;
+
+  /** A runner per task, or one for the executor's tasks in turn. */
+  public enum Shape {
+    TASK,
+    SHARED;
+
+    String setting() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunnerShape.class);
+  // fair: a task that waits gets the next turn, so none starves while another loops
+  private final ReentrantLock turns = new ReentrantLock(true);
+  private final String model;
+  private final int cores;
+  private Shape shape;
+  private boolean settled;
+  private int taskCpus;
+  private int window;
+  private int samples;
+  private int fullCycles;
+  private long windowRows;
+  private long windowNanos;
+  private final long[] timedRows = new long[Shape.values().length];
+  private final long[] timedNanos = new long[Shape.values().length];
+
+  RunnerShape(String model, Shape fixed, int cores) {
+    this.model = model;
+    this.cores = cores;
+    this.shape = fixed == null ? Shape.TASK : fixed;
+    this.settled = fixed != null;
+  }
+
+  /** {@code setting} is {@code auto}, {@code task} or {@code shared}. */
+  public static RunnerShape of(String model, String setting) {
+    String value = setting.trim().toLowerCase(Locale.ROOT);
+    Shape fixed = value.equals(AUTO) ? null : parse(value);
+    return new RunnerShape(model, fixed, Runtime.getRuntime().availableProcessors());
+  }
+
+  private static Shape parse(String value) {
+    for (Shape candidate : Shape.values()) {
+      if (candidate.setting().equals(value)) {
+        return candidate;
+      }
+    }
+    throw new TorchbatchException("runners must be auto, task or shared, got '" + value + "'");
+  }
+
+  /** A task that calls the model began: its cores join those a shared call runs on. */
+  public synchronized void join(int cpus) {
+    taskCpus += cpus;
+  }
+
+  /** A task that called the model ended. */
+  public synchronized void leave(int cpus) {
+    taskCpus = Math.max(0, taskCpus - cpus);
+  }
+
+  public synchronized Shape shape() {
+    return shape;
+  }
+
+  public synchronized boolean settled() {
+    return settled;
+  }
+
+  /**
+   * The turn of a task's next call, on {@code cpus} cores of its own: shared, it waits for the
+   * calls before it and runs on the cores of every task calling the model. Closing it ends the
+   * turn.
+   */
+  public Turn enter(int cpus) {
+    Shape now;
+    int threads;
+    synchronized (this) {
+      now = shape;
+      threads = now == Shape.SHARED ? Math.max(cpus, Math.min(taskCpus, cores)) : cpus;
+    }
+    if (now == Shape.SHARED) {
+      turns.lock();
+    }
+    return new Turn(now, threads);
+  }
+
+  /**
+   * Reports one call of {@code rows} rows run in {@code ranAs} and its cycle: the {@code nanos}
+   * from its start to the start of the same task's next call. Calls of the full batch size count
+   * towards a window's cycles, shorter ones (an input batch's end) only to its rows and time.
+   */
+  public synchronized void cycled(Shape ranAs, int rows, boolean full, long nanos) {
+    if (settled || ranAs != shape) {
+      // a call that began in the shape before
+      return;
+    }
+    // the first window's first cycles meet the query's start; each window's first, the switch
+    if (++samples <= (window == 0 ? BatchSizer.SAMPLES_PER_SIZE : 1)) {
+      return;
+    }
+    timedRows[shape.ordinal()] += rows;
+    timedNanos[shape.ordinal()] += Math.max(1, nanos);
+    windowRows += rows;
+    windowNanos += Math.max(1, nanos);
+    fullCycles += full ? 1 : 0;
+    if (fullCycles < BatchSizer.SAMPLES_PER_SIZE
+        || windowNanos < BatchSizer.MIN_NANOS_PER_SIZE
+        || windowRows < BatchSizer.MIN_ROWS_PER_SIZE) {
+      return;
+    }
+    if (++window < WINDOWS) {
+      shape = shape == Shape.TASK ? Shape.SHARED : Shape.TASK;
+      samples = 0;
+      fullCycles = 0;
+      windowRows = 0;
+      windowNanos = 0;
+      return;
+    }
+    double task = rate(Shape.TASK);
+    double shared = rate(Shape.SHARED);
+    shape = shared >= task * BatchSizer.MIN_GAIN ? Shape.SHARED : Shape.TASK;
+    settled = true;
+    LOG.info(
+        "Model {}: runs {} (rows/s a task: each task's calls on its own cores {}, the tasks' calls"
+            + " in turn on their {} cores {})",
+        model,
+        shape == Shape.SHARED
+            ? "its tasks' calls in turn, each on all their cores"
+            : "each task's calls on its own cores",
+        String.format("%,.0f", task),
+        Math.min(taskCpus, cores),
+        String.format("%,.0f", shared));
+  }
+
+  private double rate(Shape which) {
+    return timedRows[which.ordinal()] / (timedNanos[which.ordinal()] / 1e9);
+  }
+
+  /** A call's turn: the shape it runs in and the threads it runs on. */
+  public final class Turn implements AutoCloseable {
+    private final Shape shape;
+    private final int threads;
+
+    private Turn(Shape shape, int threads) {
+      this.shape = shape;
+      this.threads = threads;
+    }
+
+    public Shape shape() {
+      return shape;
+    }
+
+    public int threads() {
+      return threads;
+    }
+
+    @Override
+    public void close() {
+      if (shape == Shape.SHARED) {
+        turns.unlock();
+      }
+    }
+  }
+}

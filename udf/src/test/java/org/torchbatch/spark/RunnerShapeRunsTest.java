@@ -1,0 +1,173 @@
+package org.torchbatch.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.torchbatch.runtime.engine.DeviceSpec;
+import org.torchbatch.runtime.engine.RunnerShape;
+import org.torchbatch.runtime.engine.RunnerShape.Shape;
+import org.torchbatch.runtime.testing.Fixtures;
+import org.torchbatch.spark.testing.SparkTestBase;
+
+/**
+ * The executor's tasks calling one model in turn on all their cores, or each on its own: the same
+ * predictions, and {@code auto} picks the shape whose cycles run faster.
+ */
+class RunnerShapeRunsTest extends SparkTestBase {
+  private static final StructType SCHEMA =
+      new StructType().add("x", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+  private static final int INPUT_ROWS = 4096;
+  private static final int TASKS = 2;
+
+  @Test
+  void sharedRunnersGiveEveryRowThePredictionsOfTheTasksOwn() {
+    for (String shape : List.of("task", "shared")) {
+      declare("mlp" + shape, "path", Fixtures.archive("mlp_small").toString());
+      declare("mlp" + shape, "batchSize", "256");
+      declare("mlp" + shape, "runners", shape);
+    }
+    String rows =
+        "SELECT id, transform(sequence(0, 511), i -> CAST(sin(id * 512 + i) AS FLOAT)) AS x"
+            + " FROM range(0, 20000, 1, 2)";
+    List<Row> task =
+        spark
+            .sql("SELECT id, predict('mlptask', x) FROM (" + rows + ") ORDER BY id")
+            .collectAsList();
+    List<Row> shared =
+        spark
+            .sql("SELECT id, predict('mlpshared', x) FROM (" + rows + ") ORDER BY id")
+            .collectAsList();
+    assertThat(shared).hasSize(20000);
+    for (int r = 0; r < task.size(); r++) {
+      List<Float> expected = task.get(r).getList(1);
+      List<Float> actual = shared.get(r).getList(1);
+      for (int i = 0; i < expected.size(); i++) {
+        assertThat(actual.get(i)).isCloseTo(expected.get(i), offset(1e-5f));
+      }
+    }
+  }
+
+  @Test
+  void autoRunsSharedWhereTheTasksCyclesRunFasterSo() throws Exception {
+    // per task, each cycle also spends 0.3 ms (the tasks' own calls fighting for the caches)
+    assertThat(settle(Shape.TASK)).isEqualTo(Shape.SHARED);
+  }
+
+  @Test
+  void autoKeepsATaskEachWhereTakingTurnsIsSlower() throws Exception {
+    assertThat(settle(Shape.SHARED)).isEqualTo(Shape.TASK);
+  }
+
+  /**
+   * Two tasks' runners on linear_traced, each spending 0.3 ms more a cycle while the model runs in
+   * {@code slower}, until {@code auto} settles its shape: the shape it settled on.
+   */
+  private Shape settle(Shape slower) throws Exception {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    ModelConfig config =
+        ModelConfig.parse(
+            "shapes",
+            Map.of(
+                ModelConfig.PREFIX + "shapes.path",
+                Fixtures.archive("linear_traced").toString(),
+                ModelConfig.PREFIX + "shapes.shapes",
+                "4",
+                ModelConfig.PREFIX + "shapes.batchSize",
+                "256"));
+    PreparedModel model =
+        ModelInspector.prepare(
+            config, List.of("x"), List.of(SCHEMA.fields()[0].dataType()), hadoop);
+    Learned.forget();
+    RunnerShape shape = Learned.shape(model, DeviceSpec.CPU);
+    ExecutorService tasks = Executors.newFixedThreadPool(TASKS);
+    try (BufferAllocator allocator = new RootAllocator()) {
+      List<Future<?>> running = new ArrayList<>();
+      for (int t = 0; t < TASKS; t++) {
+        running.add(
+            tasks.submit(
+                () -> {
+                  runUntilSettled(model, hadoop, allocator, shape, slower);
+                  return null;
+                }));
+      }
+      for (Future<?> task : running) {
+        task.get(120, TimeUnit.SECONDS);
+      }
+      assertThat(shape.settled()).isTrue();
+      return shape.shape();
+    } finally {
+      tasks.shutdownNow();
+      Learned.forget();
+    }
+  }
+
+  private static void runUntilSettled(
+      PreparedModel model,
+      Configuration hadoop,
+      BufferAllocator allocator,
+      RunnerShape shape,
+      Shape slower) {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    try (BufferAllocator child = allocator.newChildAllocator("task", 0, Long.MAX_VALUE);
+        VectorSchemaRoot input = input(child);
+        ModelBatchRunner runner =
+            new ModelBatchRunner(model, hadoop, child, 1, List.of(), NoMetrics.INSTANCE)) {
+      int from = 0;
+      while (!shape.settled() && System.nanoTime() < deadline) {
+        int rows = Math.min(runner.batchRows(), INPUT_ROWS - from);
+        Shape ranAs = shape.shape();
+        try (VectorSchemaRoot slice = input.slice(from, rows);
+            FieldVector predictions = runner.run(slice)) {
+          ListVector values = (ListVector) predictions;
+          assertThat(values.getValueCount()).isEqualTo(rows);
+        }
+        from = (from + rows) % INPUT_ROWS;
+        if (ranAs == slower) {
+          spin(300_000L);
+        }
+      }
+    }
+  }
+
+  private static VectorSchemaRoot input(BufferAllocator allocator) {
+    VectorSchemaRoot root = ArrowInputs.root(SCHEMA, "UTC", allocator);
+    ArgumentWriter writer = ArgumentWriter.forRoot(root, SCHEMA);
+    UnsafeProjection unsafe = UnsafeProjection.create(SCHEMA);
+    writer.reset();
+    for (int r = 0; r < INPUT_ROWS; r++) {
+      Object[] values = {r * 0.25f, 1f, -1f, r % 7f};
+      writer.write(
+          unsafe.apply(new GenericInternalRow(new Object[] {new GenericArrayData(values)})));
+    }
+    writer.finish();
+    return root;
+  }
+
+  /** Busy for {@code nanos}, as work on the task's thread would be. */
+  private static void spin(long nanos) {
+    long until = System.nanoTime() + nanos;
+    while (System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+  }
+}
