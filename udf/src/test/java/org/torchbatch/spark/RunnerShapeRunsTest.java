@@ -1,7 +1,6 @@
 package org.torchbatch.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.offset;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +61,7 @@ class RunnerShapeRunsTest extends SparkTestBase {
       List<Float> expected = task.get(r).getList(1);
       List<Float> actual = shared.get(r).getList(1);
       for (int i = 0; i < expected.size(); i++) {
-        assertThat(actual.get(i)).isCloseTo(expected.get(i), offset(1e-5f));
+        assertThat(actual.get(i)).isEqualTo(expected.get(i));
       }
     }
   }

@@ -13,14 +13,15 @@ import org.torchbatch.runtime.TorchbatchException;
  * executor, fed by its tasks in turn, each reading and writing while another's call runs). Which is
  * faster depends on the model and the CPU (how well libtorch spreads its operators over threads,
  * how the cores share their caches). {@code auto} starts per task and, once the batch size settled,
- * measures both shapes in alternate windows (task, shared, task, shared) of the cycles the batch
- * size is judged by (a call's start to the same task's next one, so a turn's wait counts), with the
+ * measures both shapes in windows ordered task, shared, shared, task (so that a rate drifting as
+ * the query warms up or the machine's load moves weighs on both alike) of the cycles the batch size
+ * is judged by (a call's start to the same task's next one, so a turn's wait counts), with the
  * windows' rules of {@link BatchSizer}; it runs shared only where that was 5% faster. Shared by the
  * threads that run one model.
  */
 public final class RunnerShape {
   public static final String AUTO = "auto";
-  static final int WINDOWS = 4;
+  private static final Shape[] WINDOWS = {Shape.TASK, Shape.SHARED, Shape.SHARED, Shape.TASK};
 
   /** A runner per task, or one for the executor's tasks in turn. */
   public enum Shape {
@@ -40,6 +41,7 @@ public final class RunnerShape {
   private Shape shape;
   private boolean settled;
   private int taskCpus;
+  private int sharedThreads;
   private int window;
   private int samples;
   private int fullCycles;
@@ -100,6 +102,7 @@ public final class RunnerShape {
     synchronized (this) {
       now = shape;
       threads = now == Shape.SHARED ? Math.max(cpus, Math.min(taskCpus, cores)) : cpus;
+      sharedThreads = now == Shape.SHARED ? threads : sharedThreads;
     }
     if (now == Shape.SHARED) {
       turns.lock();
@@ -131,8 +134,8 @@ public final class RunnerShape {
         || windowRows < BatchSizer.MIN_ROWS_PER_SIZE) {
       return;
     }
-    if (++window < WINDOWS) {
-      shape = shape == Shape.TASK ? Shape.SHARED : Shape.TASK;
+    if (++window < WINDOWS.length) {
+      shape = WINDOWS[window];
       samples = 0;
       fullCycles = 0;
       windowRows = 0;
@@ -145,13 +148,13 @@ public final class RunnerShape {
     settled = true;
     LOG.info(
         "Model {}: runs {} (rows/s a task: each task's calls on its own cores {}, the tasks' calls"
-            + " in turn on their {} cores {})",
+            + " in turn on {} threads {})",
         model,
         shape == Shape.SHARED
             ? "its tasks' calls in turn, each on all their cores"
             : "each task's calls on its own cores",
         String.format("%,.0f", task),
-        Math.min(taskCpus, cores),
+        sharedThreads,
         String.format("%,.0f", shared));
   }
 
