@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -13,14 +12,8 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.complex.ListVector;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.torchbatch.runtime.engine.DeviceSpec;
 import org.torchbatch.runtime.engine.RunnerShape;
@@ -33,9 +26,6 @@ import org.torchbatch.spark.testing.SparkTestBase;
  * predictions, and {@code auto} picks the shape whose cycles run faster.
  */
 class RunnerShapeRunsTest extends SparkTestBase {
-  private static final StructType SCHEMA =
-      new StructType().add("x", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-  private static final int INPUT_ROWS = 4096;
   private static final int TASKS = 2;
 
   @Test
@@ -68,7 +58,8 @@ class RunnerShapeRunsTest extends SparkTestBase {
 
   @Test
   void autoRunsSharedWhereTheTasksCyclesRunFasterSo() throws Exception {
-    // per task, each cycle also spends 0.3 ms (the tasks' own calls fighting for the caches)
+    // per task, each cycle also spends 10 ms (the tasks' own calls fighting for the caches): far
+    // more than a turn costs, threads handed over and libtorch's idle threads spinning included
     assertThat(settle(Shape.TASK)).isEqualTo(Shape.SHARED);
   }
 
@@ -78,24 +69,12 @@ class RunnerShapeRunsTest extends SparkTestBase {
   }
 
   /**
-   * Two tasks' runners on linear_traced, each spending 0.3 ms more a cycle while the model runs in
+   * Two tasks' runners on linear_traced, each spending 10 ms more a cycle while the model runs in
    * {@code slower}, until {@code auto} settles its shape: the shape it settled on.
    */
   private Shape settle(Shape slower) throws Exception {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    ModelConfig config =
-        ModelConfig.parse(
-            "shapes",
-            Map.of(
-                ModelConfig.PREFIX + "shapes.path",
-                Fixtures.archive("linear_traced").toString(),
-                ModelConfig.PREFIX + "shapes.shapes",
-                "4",
-                ModelConfig.PREFIX + "shapes.batchSize",
-                "256"));
-    PreparedModel model =
-        ModelInspector.prepare(
-            config, List.of("x"), List.of(SCHEMA.fields()[0].dataType()), hadoop);
+    PreparedModel model = LinearTask.prepare("shapes", "256", hadoop);
     Learned.forget();
     RunnerShape shape = Learned.shape(model, DeviceSpec.CPU);
     ExecutorService tasks = Executors.newFixedThreadPool(TASKS);
@@ -128,45 +107,22 @@ class RunnerShapeRunsTest extends SparkTestBase {
       Shape slower) {
     long deadline = System.nanoTime() + 60_000_000_000L;
     try (BufferAllocator child = allocator.newChildAllocator("task", 0, Long.MAX_VALUE);
-        VectorSchemaRoot input = input(child);
+        VectorSchemaRoot input = LinearTask.input(child);
         ModelBatchRunner runner =
             new ModelBatchRunner(model, hadoop, child, 1, List.of(), NoMetrics.INSTANCE)) {
       int from = 0;
       while (!shape.settled() && System.nanoTime() < deadline) {
-        int rows = Math.min(runner.batchRows(), INPUT_ROWS - from);
+        int rows = Math.min(runner.batchRows(), LinearTask.INPUT_ROWS - from);
         Shape ranAs = shape.shape();
         try (VectorSchemaRoot slice = input.slice(from, rows);
             FieldVector predictions = runner.run(slice)) {
-          ListVector values = (ListVector) predictions;
-          assertThat(values.getValueCount()).isEqualTo(rows);
+          assertThat(predictions.getValueCount()).isEqualTo(rows);
         }
-        from = (from + rows) % INPUT_ROWS;
+        from = (from + rows) % LinearTask.INPUT_ROWS;
         if (ranAs == slower) {
-          spin(300_000L);
+          LinearTask.spin(10_000_000L);
         }
       }
-    }
-  }
-
-  private static VectorSchemaRoot input(BufferAllocator allocator) {
-    VectorSchemaRoot root = ArrowInputs.root(SCHEMA, "UTC", allocator);
-    ArgumentWriter writer = ArgumentWriter.forRoot(root, SCHEMA);
-    UnsafeProjection unsafe = UnsafeProjection.create(SCHEMA);
-    writer.reset();
-    for (int r = 0; r < INPUT_ROWS; r++) {
-      Object[] values = {r * 0.25f, 1f, -1f, r % 7f};
-      writer.write(
-          unsafe.apply(new GenericInternalRow(new Object[] {new GenericArrayData(values)})));
-    }
-    writer.finish();
-    return root;
-  }
-
-  /** Busy for {@code nanos}, as work on the task's thread would be. */
-  private static void spin(long nanos) {
-    long until = System.nanoTime() + nanos;
-    while (System.nanoTime() < until) {
-      Thread.onSpinWait();
     }
   }
 }

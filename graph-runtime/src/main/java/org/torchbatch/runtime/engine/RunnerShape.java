@@ -16,11 +16,12 @@ import org.torchbatch.runtime.TorchbatchException;
  * measures both shapes in windows ordered task, shared, shared, task (so that a rate drifting as
  * the query warms up or the machine's load moves weighs on both alike) of the cycles the batch size
  * is judged by (a call's start to the same task's next one, so a turn's wait counts), with the
- * windows' rules of {@link BatchSizer}; it runs shared only where that was 5% faster. Shared by the
- * threads that run one model.
+ * windows' rules of {@link BatchSizer}; it runs shared only where that was 5% faster, and stops
+ * after the first shared window where that ran below 90% of the first. Shared by the threads that
+ * run one model.
  */
 public final class RunnerShape {
-  public static final String AUTO = "auto";
+  private static final String AUTO = "auto";
   private static final Shape[] WINDOWS = {Shape.TASK, Shape.SHARED, Shape.SHARED, Shape.TASK};
 
   /** A runner per task, or one for the executor's tasks in turn. */
@@ -40,7 +41,7 @@ public final class RunnerShape {
   private final int cores;
   private Shape shape;
   private boolean settled;
-  private int taskCpus;
+  private int joinedCpus;
   private int sharedThreads;
   private int window;
   private int samples;
@@ -75,12 +76,12 @@ public final class RunnerShape {
 
   /** A task that calls the model began: its cores join those a shared call runs on. */
   public synchronized void join(int cpus) {
-    taskCpus += cpus;
+    joinedCpus += cpus;
   }
 
   /** A task that called the model ended. */
   public synchronized void leave(int cpus) {
-    taskCpus = Math.max(0, taskCpus - cpus);
+    joinedCpus = Math.max(0, joinedCpus - cpus);
   }
 
   public synchronized Shape shape() {
@@ -101,7 +102,7 @@ public final class RunnerShape {
     int threads;
     synchronized (this) {
       now = shape;
-      threads = now == Shape.SHARED ? Math.max(cpus, Math.min(taskCpus, cores)) : cpus;
+      threads = now == Shape.SHARED ? Math.max(cpus, Math.min(joinedCpus, cores)) : cpus;
       sharedThreads = now == Shape.SHARED ? threads : sharedThreads;
     }
     if (now == Shape.SHARED) {
@@ -134,7 +135,10 @@ public final class RunnerShape {
         || windowRows < BatchSizer.MIN_ROWS_PER_SIZE) {
       return;
     }
-    if (++window < WINDOWS.length) {
+    // a first shared window below 90% of the tasks' own is a clear loss: no second look
+    boolean clearLoss =
+        window == 1 && rate(Shape.SHARED) < rate(Shape.TASK) * BatchSizer.CLEAR_LOSS;
+    if (++window < WINDOWS.length && !clearLoss) {
       shape = WINDOWS[window];
       samples = 0;
       fullCycles = 0;

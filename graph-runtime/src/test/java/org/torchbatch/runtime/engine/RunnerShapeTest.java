@@ -66,8 +66,13 @@ class RunnerShapeTest {
     runUntilSettled(shape, s -> s == Shape.SHARED ? 52_000.0 : 50_000.0);
     assertThat(shape.shape()).isEqualTo(Shape.TASK);
     RunnerShape slower = new RunnerShape("m", null, 8);
-    runUntilSettled(slower, s -> s == Shape.SHARED ? 30_000.0 : 50_000.0);
+    List<Shape> windows = runUntilSettled(slower, s -> s == Shape.SHARED ? 44_000.0 : 50_000.0);
     assertThat(slower.shape()).isEqualTo(Shape.TASK);
+    // below 90%: a clear loss, settled after one shared window
+    assertThat(windows).containsExactly(Shape.TASK, Shape.SHARED);
+    RunnerShape close = new RunnerShape("m", null, 8);
+    assertThat(runUntilSettled(close, s -> s == Shape.SHARED ? 46_000.0 : 50_000.0))
+        .containsExactly(Shape.TASK, Shape.SHARED, Shape.TASK);
   }
 
   @Test
