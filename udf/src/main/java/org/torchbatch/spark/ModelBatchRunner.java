@@ -227,11 +227,13 @@ public final class ModelBatchRunner implements AutoCloseable {
 
   private FieldVector runOnce(VectorSchemaRoot arguments) {
     long begin = System.nanoTime();
-    if (lastBegin >= 0 && !sizer.settled()) {
-      sizer.cycled(lastRows, begin - lastBegin, lastBytes);
-    } else if (lastBegin >= 0) {
-      // the shape is measured at the size the sizer settled on
-      shape.cycled(lastShape, lastRows, lastRows == sizer.rows(), begin - lastBegin);
+    if (lastBegin >= 0) {
+      if (sizer.settled()) {
+        // the shape is measured at the size the sizer settled on
+        shape.cycled(lastShape, lastRows, lastRows == sizer.rows(), begin - lastBegin);
+      } else {
+        sizer.cycled(lastRows, begin - lastBegin, lastBytes);
+      }
     }
     // a failing call has no cycle to report
     lastBegin = -1;
