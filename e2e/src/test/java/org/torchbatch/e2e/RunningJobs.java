@@ -3,6 +3,7 @@ package org.torchbatch.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,7 +69,12 @@ final class RunningJobs {
 
   private static Optional<ProcessHandle> executorOfAppStartedAfter(Cluster cluster, long since)
       throws IOException {
-    try (Stream<Path> logs = Files.walk(cluster.root().resolve("e2e/target/cluster"))) {
+    // the workers' folders only: HDFS, the metastore and the object store change files meanwhile
+    try (Stream<Path> folders = Files.list(cluster.root().resolve("e2e/target/cluster"));
+        Stream<Path> logs =
+            folders
+                .filter(p -> p.getFileName().toString().startsWith("work"))
+                .flatMap(RunningJobs::walk)) {
       Optional<String> app =
           logs.filter(p -> p.getFileName().toString().equals("stderr"))
               .filter(p -> p.toFile().lastModified() >= since)
@@ -86,6 +92,14 @@ final class RunningJobs {
                               .contains("CoarseGrainedExecutorBackend"))
                   .filter(p -> p.info().commandLine().orElse("").contains(id))
                   .findFirst());
+    }
+  }
+
+  private static Stream<Path> walk(Path folder) {
+    try {
+      return Files.walk(folder);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
