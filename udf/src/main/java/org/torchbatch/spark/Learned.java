@@ -37,7 +37,8 @@ public final class Learned {
         key ->
             RunnerShape.of(
                 "'" + model.name() + "' on " + device,
-                device.cuda() ? RunnerShape.Shape.TASK.name() : model.config().runners()));
+                device.cuda() ? RunnerShape.Shape.TASK.name() : model.config().runners(),
+                BatchSizer.isAuto(model.config().batchSize())));
   }
 
   /**

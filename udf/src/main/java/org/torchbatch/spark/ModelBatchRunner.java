@@ -107,8 +107,9 @@ public final class ModelBatchRunner implements AutoCloseable {
   }
 
   /**
-   * How many rows the next call should take: fixed, or what {@code auto} has learned, and never
-   * more than {@link #callBytes()} of input where a row's size is known.
+   * How many rows the next call should take: fixed, or what {@code auto} has learned (for the
+   * runner shape the call runs in), and never more than {@link #callBytes()} of input where a row's
+   * size is known.
    */
   public int batchRows() {
     long rowBytes = model.rowBytes();
@@ -116,7 +117,7 @@ public final class ModelBatchRunner implements AutoCloseable {
         rowBytes <= 0
             ? Integer.MAX_VALUE
             : (int) Math.max(1, Math.min(Integer.MAX_VALUE, callBytes() / rowBytes));
-    return Math.min(sizer.rows(), byBytes);
+    return Math.min(shape.rows(sizer.rows(), taskCpus, sizer.max()), byBytes);
   }
 
   /**
@@ -229,8 +230,8 @@ public final class ModelBatchRunner implements AutoCloseable {
     long begin = System.nanoTime();
     if (lastBegin >= 0) {
       if (sizer.settled()) {
-        // the shape is measured at the size the sizer settled on
-        shape.cycled(lastShape, lastRows, lastRows == sizer.rows(), begin - lastBegin);
+        // the shape is measured at the size the sizer settled on (a shared call's, scaled)
+        shape.cycled(lastShape, lastRows, 2L * lastRows >= batchRows(), begin - lastBegin);
       } else {
         sizer.cycled(lastRows, begin - lastBegin, lastBytes);
       }

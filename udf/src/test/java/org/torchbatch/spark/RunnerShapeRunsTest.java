@@ -15,6 +15,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.runtime.engine.DeviceSpec;
 import org.torchbatch.runtime.engine.RunnerShape;
 import org.torchbatch.runtime.engine.RunnerShape.Shape;
@@ -54,38 +55,46 @@ class RunnerShapeRunsTest extends SparkTestBase {
   void autoRunsSharedWhereTheTasksCyclesRunFasterSo() throws Exception {
     // per task, each cycle also spends 10 ms (the tasks' own calls fighting for the caches): far
     // more than a turn costs, threads handed over and libtorch's idle threads spinning included
-    assertThat(settle(Shape.TASK)).isEqualTo(Shape.SHARED);
+    assertThat(settle("256", Shape.TASK)).isEqualTo(Shape.SHARED);
+  }
+
+  @Test
+  void aSharedCallTakesBothTasksRowsWhereTheBatchSizeWasLearnedPerTask() throws Exception {
+    // the input's batches of 4096 rows cap a shared call the tasks' size asks more of: the trial
+    // still ends, its calls counted whole from half the rows asked
+    assertThat(settle("auto", Shape.TASK)).isEqualTo(Shape.SHARED);
   }
 
   @Test
   void autoKeepsATaskEachWhereTakingTurnsIsSlower() throws Exception {
-    assertThat(settle(Shape.SHARED)).isEqualTo(Shape.TASK);
+    assertThat(settle("256", Shape.SHARED)).isEqualTo(Shape.TASK);
   }
 
   /**
-   * Two tasks' runners on linear_traced, each spending 10 ms more a cycle while the model runs in
-   * {@code slower}, until {@code auto} settles its shape: the shape it settled on.
+   * Two tasks' runners on linear_traced at {@code batchSize}, each spending 10 ms more a cycle
+   * while the model runs in {@code slower}, until {@code auto} settles its shape: the shape it
+   * settled on, after checking the rows a shared call asked for: both tasks' where the size is
+   * learned.
    */
-  private Shape settle(Shape slower) throws Exception {
+  private Shape settle(String batchSize, Shape slower) throws Exception {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    PreparedModel model = LinearTask.prepare("shapes", "256", hadoop);
+    PreparedModel model = LinearTask.prepare("shapes", batchSize, hadoop);
     Learned.forget();
     RunnerShape shape = Learned.shape(model, DeviceSpec.CPU);
     ExecutorService tasks = Executors.newFixedThreadPool(TASKS);
     try (BufferAllocator allocator = new RootAllocator()) {
-      List<Future<?>> running = new ArrayList<>();
+      List<Future<Integer>> running = new ArrayList<>();
       for (int t = 0; t < TASKS; t++) {
-        running.add(
-            tasks.submit(
-                () -> {
-                  runUntilSettled(model, hadoop, allocator, shape, slower);
-                  return null;
-                }));
+        running.add(tasks.submit(() -> runUntilSettled(model, hadoop, allocator, shape, slower)));
       }
-      for (Future<?> task : running) {
-        task.get(120, TimeUnit.SECONDS);
+      int sharedRows = 0;
+      for (Future<Integer> task : running) {
+        sharedRows = Math.max(sharedRows, task.get(120, TimeUnit.SECONDS));
       }
       assertThat(shape.settled()).isTrue();
+      BatchSizer sizer = Learned.sizer(model, DeviceSpec.CPU);
+      assertThat(sharedRows)
+          .isEqualTo(BatchSizer.isAuto(batchSize) ? sizer.rows() * TASKS : sizer.rows());
       return shape.shape();
     } finally {
       tasks.shutdownNow();
@@ -93,7 +102,8 @@ class RunnerShapeRunsTest extends SparkTestBase {
     }
   }
 
-  private static void runUntilSettled(
+  /** The most rows the runner asked for a shared call. */
+  private static int runUntilSettled(
       PreparedModel model,
       Configuration hadoop,
       BufferAllocator allocator,
@@ -105,9 +115,12 @@ class RunnerShapeRunsTest extends SparkTestBase {
         ModelBatchRunner runner =
             new ModelBatchRunner(model, hadoop, child, 1, List.of(), NoMetrics.INSTANCE)) {
       int from = 0;
+      int sharedRows = 0;
       while (!shape.settled() && System.nanoTime() < deadline) {
-        int rows = Math.min(runner.batchRows(), LinearTask.INPUT_ROWS - from);
         Shape ranAs = shape.shape();
+        int asked = runner.batchRows();
+        sharedRows = ranAs == Shape.SHARED ? Math.max(sharedRows, asked) : sharedRows;
+        int rows = Math.min(asked, LinearTask.INPUT_ROWS - from);
         try (VectorSchemaRoot slice = input.slice(from, rows);
             FieldVector predictions = runner.run(slice)) {
           assertThat(predictions.getValueCount()).isEqualTo(rows);
@@ -117,6 +130,7 @@ class RunnerShapeRunsTest extends SparkTestBase {
           LinearTask.spin(10_000_000L);
         }
       }
+      return sharedRows;
     }
   }
 }

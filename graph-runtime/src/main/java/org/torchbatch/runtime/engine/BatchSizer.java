@@ -114,6 +114,11 @@ public final class BatchSizer {
     return settled;
   }
 
+  /** The most rows a call may take: the fixed size, or what {@code auto} may grow to. */
+  public synchronized int max() {
+    return max;
+  }
+
   /**
    * Reports one call of {@code rows} rows and {@code inputBytes}, and its cycle: the {@code nanos}
    * from its start to the start of the same task's next call.

@@ -17,8 +17,11 @@ import org.torchbatch.runtime.TorchbatchException;
  * the query warms up or the machine's load moves weighs on both alike) of the cycles the batch size
  * is judged by (a call's start to the same task's next one, so a turn's wait counts), with the
  * windows' rules of {@link BatchSizer}; it runs shared only where that was 5% faster, and stops
- * after the first shared window where that ran below 90% of the first. Shared by the threads that
- * run one model.
+ * after the first shared window where that ran below 90% of the first. Where the batch size was
+ * learned per task ({@code auto}), a shared call takes the rows of every task it runs for, so that
+ * each of its threads gets as many rows as a task's own call: the size and the shape are then
+ * searched together (libtorch spreads a big call over threads well, a small one not). Shared by the
+ * threads that run one model.
  */
 public final class RunnerShape {
   private static final String AUTO = "auto";
@@ -39,6 +42,7 @@ public final class RunnerShape {
   private final ReentrantLock turns = new ReentrantLock(true);
   private final String model;
   private final int cores;
+  private final boolean scalesRows;
   private Shape shape;
   private boolean settled;
   private int joinedCpus;
@@ -50,19 +54,26 @@ public final class RunnerShape {
   private long windowNanos;
   private final long[] timedRows = new long[Shape.values().length];
   private final long[] timedNanos = new long[Shape.values().length];
+  private final int[] largestCall = new int[Shape.values().length];
 
-  RunnerShape(String model, Shape fixed, int cores) {
+  /** {@code scalesRows}: the batch size is learned per task, so a shared call takes several's. */
+  RunnerShape(String model, Shape fixed, int cores, boolean scalesRows) {
     this.model = model;
     this.cores = cores;
+    this.scalesRows = scalesRows;
     this.shape = fixed == null ? Shape.TASK : fixed;
     this.settled = fixed != null;
   }
 
-  /** {@code setting} is {@code auto}, {@code task} or {@code shared}. */
-  public static RunnerShape of(String model, String setting) {
+  /**
+   * {@code setting} is {@code auto}, {@code task} or {@code shared}; {@code sizeLearned}: the batch
+   * size is {@code auto}, learned per task before the shape is.
+   */
+  public static RunnerShape of(String model, String setting, boolean sizeLearned) {
     String value = setting.trim().toLowerCase(Locale.ROOT);
     Shape fixed = value.equals(AUTO) ? null : parse(value);
-    return new RunnerShape(model, fixed, Runtime.getRuntime().availableProcessors());
+    return new RunnerShape(
+        model, fixed, Runtime.getRuntime().availableProcessors(), fixed == null && sizeLearned);
   }
 
   private static Shape parse(String value) {
@@ -93,6 +104,23 @@ public final class RunnerShape {
   }
 
   /**
+   * Rows for the next call of a task on {@code cpus} cores, where {@code taskRows} is the size
+   * learned for a task's own call: a shared call on the cores of every joined task takes as many
+   * rows a thread, up to {@code max}.
+   */
+  public synchronized int rows(int taskRows, int cpus, int max) {
+    if (!scalesRows || shape != Shape.SHARED) {
+      return taskRows;
+    }
+    long rows = (long) taskRows * threads(shape, cpus) / cpus;
+    return (int) Math.max(taskRows, Math.min(max, rows));
+  }
+
+  private int threads(Shape now, int cpus) {
+    return now == Shape.SHARED ? Math.max(cpus, Math.min(joinedCpus, cores)) : cpus;
+  }
+
+  /**
    * The turn of a task's next call, on {@code cpus} cores of its own: shared, it waits for the
    * calls before it and runs on the cores of every task calling the model. Closing it ends the
    * turn.
@@ -102,7 +130,7 @@ public final class RunnerShape {
     int threads;
     synchronized (this) {
       now = shape;
-      threads = now == Shape.SHARED ? Math.max(cpus, Math.min(joinedCpus, cores)) : cpus;
+      threads = threads(now, cpus);
       sharedThreads = now == Shape.SHARED ? threads : sharedThreads;
     }
     if (now == Shape.SHARED) {
@@ -113,8 +141,9 @@ public final class RunnerShape {
 
   /**
    * Reports one call of {@code rows} rows run in {@code ranAs} and its cycle: the {@code nanos}
-   * from its start to the start of the same task's next call. Calls of the full batch size count
-   * towards a window's cycles, shorter ones (an input batch's end) only to its rows and time.
+   * from its start to the start of the same task's next call. Full calls (at least half the rows
+   * asked: input batches may cap a shared call at a task's size) count towards a window's cycles,
+   * shorter ones (an input batch's end) only to its rows and time.
    */
   public synchronized void cycled(Shape ranAs, int rows, boolean full, long nanos) {
     if (settled || ranAs != shape) {
@@ -127,6 +156,7 @@ public final class RunnerShape {
     }
     timedRows[shape.ordinal()] += rows;
     timedNanos[shape.ordinal()] += Math.max(1, nanos);
+    largestCall[shape.ordinal()] = Math.max(largestCall[shape.ordinal()], rows);
     windowRows += rows;
     windowNanos += Math.max(1, nanos);
     fullCycles += full ? 1 : 0;
@@ -151,13 +181,15 @@ public final class RunnerShape {
     shape = shared >= task * BatchSizer.MIN_GAIN ? Shape.SHARED : Shape.TASK;
     settled = true;
     LOG.info(
-        "Model {}: runs {} (rows/s a task: each task's calls on its own cores {}, the tasks' calls"
-            + " in turn on {} threads {})",
+        "Model {}: runs {} (rows/s a task: each task's calls of up to {} rows on its own cores {},"
+            + " the tasks' calls of up to {} rows in turn on {} threads {})",
         model,
         shape == Shape.SHARED
             ? "its tasks' calls in turn, each on all their cores"
             : "each task's calls on its own cores",
+        largestCall[Shape.TASK.ordinal()],
         String.format("%,.0f", task),
+        largestCall[Shape.SHARED.ordinal()],
         sharedThreads,
         String.format("%,.0f", shared));
   }

@@ -35,8 +35,8 @@ class RunnerShapeTest {
 
   @Test
   void fixedShapesNeverMove() {
-    RunnerShape task = RunnerShape.of("m", "task");
-    RunnerShape shared = RunnerShape.of("m", "Shared");
+    RunnerShape task = RunnerShape.of("m", "task", false);
+    RunnerShape shared = RunnerShape.of("m", "Shared", false);
     for (int call = 0; call < 1000; call++) {
       task.cycled(Shape.TASK, ROWS, true, 1_000_000_000L);
       shared.cycled(Shape.SHARED, ROWS, true, 1_000_000_000L);
@@ -44,14 +44,14 @@ class RunnerShapeTest {
     assertThat(task.settled()).isTrue();
     assertThat(task.shape()).isEqualTo(Shape.TASK);
     assertThat(shared.shape()).isEqualTo(Shape.SHARED);
-    assertThatThrownBy(() -> RunnerShape.of("m", "executor"))
+    assertThatThrownBy(() -> RunnerShape.of("m", "executor", false))
         .isInstanceOf(TorchbatchException.class)
         .hasMessageContaining("auto, task or shared");
   }
 
   @Test
   void autoMeasuresBothShapesTaskSharedSharedTaskAndRunsSharedWhereItIsClearlyFaster() {
-    RunnerShape shape = new RunnerShape("m", null, 8);
+    RunnerShape shape = new RunnerShape("m", null, 8, false);
     assertThat(shape.shape()).isEqualTo(Shape.TASK);
     List<Shape> windows = runUntilSettled(shape, s -> s == Shape.SHARED ? 60_000.0 : 50_000.0);
     assertThat(windows).containsExactly(Shape.TASK, Shape.SHARED, Shape.TASK);
@@ -62,22 +62,46 @@ class RunnerShapeTest {
   @Test
   void aSharedShapeWithinFivePercentLosesToTheTasksOwnRunners() {
     // a turn costs a lock and threads that wait: shared must gain clearly
-    RunnerShape shape = new RunnerShape("m", null, 8);
+    RunnerShape shape = new RunnerShape("m", null, 8, false);
     runUntilSettled(shape, s -> s == Shape.SHARED ? 52_000.0 : 50_000.0);
     assertThat(shape.shape()).isEqualTo(Shape.TASK);
-    RunnerShape slower = new RunnerShape("m", null, 8);
+    RunnerShape slower = new RunnerShape("m", null, 8, false);
     List<Shape> windows = runUntilSettled(slower, s -> s == Shape.SHARED ? 44_000.0 : 50_000.0);
     assertThat(slower.shape()).isEqualTo(Shape.TASK);
     // below 90%: a clear loss, settled after one shared window
     assertThat(windows).containsExactly(Shape.TASK, Shape.SHARED);
-    RunnerShape close = new RunnerShape("m", null, 8);
+    RunnerShape close = new RunnerShape("m", null, 8, false);
     assertThat(runUntilSettled(close, s -> s == Shape.SHARED ? 46_000.0 : 50_000.0))
         .containsExactly(Shape.TASK, Shape.SHARED, Shape.TASK);
   }
 
   @Test
+  void aSharedCallTakesTheRowsOfEveryTaskItRunsForWhereTheSizeWasLearnedPerTask() {
+    RunnerShape shape = new RunnerShape("m", null, 8, true);
+    shape.join(1);
+    shape.join(1);
+    assertThat(shape.rows(1024, 1, 65_536)).isEqualTo(1024);
+    runUntilSettled(shape, s -> s == Shape.SHARED ? 60_000.0 : 50_000.0);
+    assertThat(shape.shape()).isEqualTo(Shape.SHARED);
+    // two tasks' rows on their two cores: each thread's share as a task's own call
+    assertThat(shape.rows(1024, 1, 65_536)).isEqualTo(2048);
+    assertThat(shape.rows(1024, 1, 1500)).isEqualTo(1500);
+    shape.join(2);
+    // four joined CPUs over a task's two: twice its rows
+    assertThat(shape.rows(1024, 2, 65_536)).isEqualTo(2048);
+    // a fixed size is the user's: every shape's calls take it
+    RunnerShape fixedSize = new RunnerShape("m", null, 8, false);
+    fixedSize.join(1);
+    fixedSize.join(1);
+    runUntilSettled(fixedSize, s -> s == Shape.SHARED ? 60_000.0 : 50_000.0);
+    assertThat(fixedSize.shape()).isEqualTo(Shape.SHARED);
+    assertThat(fixedSize.rows(1024, 1, 65_536)).isEqualTo(1024);
+    assertThat(RunnerShape.of("m", "shared", true).rows(1024, 1, 65_536)).isEqualTo(1024);
+  }
+
+  @Test
   void aWindowIsAsLongAsTheBatchSizersAndCallsOfTheShapeBeforeAreNotTimed() {
-    RunnerShape shape = new RunnerShape("m", null, 8);
+    RunnerShape shape = new RunnerShape("m", null, 8, false);
     // five untimed cycles as the query starts, then six full ones of 30 ms: not yet 0.2 s
     for (int call = 0; call < 11; call++) {
       shape.cycled(Shape.TASK, ROWS, true, 30_000_000L);
@@ -99,7 +123,7 @@ class RunnerShapeTest {
 
   @Test
   void sharedCallsTakeTurnsOnTheCoresOfEveryTaskThatJoined() throws Exception {
-    RunnerShape shape = RunnerShape.of("m", "shared");
+    RunnerShape shape = RunnerShape.of("m", "shared", false);
     int cores = Runtime.getRuntime().availableProcessors();
     shape.join(1);
     shape.join(1);
@@ -141,7 +165,7 @@ class RunnerShapeTest {
       tasks.shutdownNow();
     }
     assertThat(most.get()).isEqualTo(1);
-    RunnerShape perTask = RunnerShape.of("m", "task");
+    RunnerShape perTask = RunnerShape.of("m", "task", false);
     perTask.join(2);
     perTask.join(2);
     try (RunnerShape.Turn turn = perTask.enter(2)) {
