@@ -229,11 +229,11 @@ public final class ModelBatchRunner implements AutoCloseable {
   private FieldVector runOnce(VectorSchemaRoot arguments) {
     long begin = System.nanoTime();
     if (lastBegin >= 0) {
-      if (sizer.settled()) {
-        // the shape is measured at the size the sizer settled on (a shared call's, scaled)
-        shape.cycled(lastShape, lastRows, 2L * lastRows >= batchRows(), begin - lastBegin);
-      } else {
+      if (!sizer.settled()) {
         sizer.cycled(lastRows, begin - lastBegin, lastBytes);
+      } else if (!shape.settled()) {
+        // the shape is measured at the size the sizer settled on (a shared call's, scaled)
+        shape.cycled(lastShape, lastRows, batchRows(), begin - lastBegin);
       }
     }
     // a failing call has no cycle to report

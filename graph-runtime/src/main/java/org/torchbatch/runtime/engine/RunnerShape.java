@@ -141,15 +141,17 @@ public final class RunnerShape {
 
   /**
    * Reports one call of {@code rows} rows run in {@code ranAs} and its cycle: the {@code nanos}
-   * from its start to the start of the same task's next call. Full calls (at least half the rows
-   * asked: input batches may cap a shared call at a task's size) count towards a window's cycles,
-   * shorter ones (an input batch's end) only to its rows and time.
+   * from its start to the start of the same task's next call, where calls now take {@code asked}
+   * rows. Full calls (at least half the rows asked: input batches may cap a shared call at a task's
+   * size) count towards a window's cycles, shorter ones (an input batch's end) only to its rows and
+   * time.
    */
-  public synchronized void cycled(Shape ranAs, int rows, boolean full, long nanos) {
-    if (settled || ranAs != shape) {
-      // a call that began in the shape before
+  public synchronized void cycled(Shape ranAs, int rows, int asked, long nanos) {
+    if (settled || ranAs != shape || rows > asked) {
+      // a call that began in the shape before, or was sized before the size last changed
       return;
     }
+    boolean full = 2L * rows >= asked;
     // the first window's first cycles meet the query's start; each window's first, the switch
     if (++samples <= (window == 0 ? BatchSizer.SAMPLES_PER_SIZE : 1)) {
       return;

@@ -28,7 +28,7 @@ class RunnerShapeTest {
       if (windows.isEmpty() || windows.get(windows.size() - 1) != now) {
         windows.add(now);
       }
-      shape.cycled(now, ROWS, true, (long) (ROWS / rowsPerSecond.applyAsDouble(now) * 1e9));
+      shape.cycled(now, ROWS, ROWS, (long) (ROWS / rowsPerSecond.applyAsDouble(now) * 1e9));
     }
     return windows;
   }
@@ -38,8 +38,8 @@ class RunnerShapeTest {
     RunnerShape task = RunnerShape.of("m", "task", false);
     RunnerShape shared = RunnerShape.of("m", "Shared", false);
     for (int call = 0; call < 1000; call++) {
-      task.cycled(Shape.TASK, ROWS, true, 1_000_000_000L);
-      shared.cycled(Shape.SHARED, ROWS, true, 1_000_000_000L);
+      task.cycled(Shape.TASK, ROWS, ROWS, 1_000_000_000L);
+      shared.cycled(Shape.SHARED, ROWS, ROWS, 1_000_000_000L);
     }
     assertThat(task.settled()).isTrue();
     assertThat(task.shape()).isEqualTo(Shape.TASK);
@@ -104,21 +104,31 @@ class RunnerShapeTest {
     RunnerShape shape = new RunnerShape("m", null, 8, false);
     // five untimed cycles as the query starts, then six full ones of 30 ms: not yet 0.2 s
     for (int call = 0; call < 11; call++) {
-      shape.cycled(Shape.TASK, ROWS, true, 30_000_000L);
+      shape.cycled(Shape.TASK, ROWS, ROWS, 30_000_000L);
     }
     assertThat(shape.shape()).isEqualTo(Shape.TASK);
-    shape.cycled(Shape.TASK, ROWS, true, 30_000_000L);
+    shape.cycled(Shape.TASK, ROWS, ROWS, 30_000_000L);
     assertThat(shape.shape()).isEqualTo(Shape.SHARED);
     // a call that began per task, ending after the switch, says nothing of shared
     for (int call = 0; call < 100; call++) {
-      shape.cycled(Shape.TASK, ROWS, true, 1L);
+      shape.cycled(Shape.TASK, ROWS, ROWS, 1L);
     }
     assertThat(shape.shape()).isEqualTo(Shape.SHARED);
     // short calls (an input batch's end) count in time and rows, not as the window's cycles
     for (int call = 0; call < 100; call++) {
-      shape.cycled(Shape.SHARED, 100, false, 100_000_000L);
+      shape.cycled(Shape.SHARED, 100, ROWS, 100_000_000L);
     }
     assertThat(shape.shape()).isEqualTo(Shape.SHARED);
+    // calls sized before the size last changed say nothing of this one
+    for (int call = 0; call < 100; call++) {
+      shape.cycled(Shape.SHARED, 2 * ROWS, ROWS, 100_000_000L);
+    }
+    assertThat(shape.shape()).isEqualTo(Shape.SHARED);
+    // half the rows asked (input batches capping a shared call) are full calls
+    for (int call = 0; call < 6; call++) {
+      shape.cycled(Shape.SHARED, ROWS / 2, ROWS, 100_000_000L);
+    }
+    assertThat(shape.shape()).isEqualTo(Shape.TASK);
   }
 
   @Test
