@@ -5,7 +5,7 @@ import scala.jdk.CollectionConverters._
 import org.apache.hadoop.conf.Configuration
 import org.apache.hadoop.mapreduce.Job
 import org.apache.parquet.filter2.predicate.{FilterApi, FilterPredicate}
-import org.apache.parquet.hadoop.ParquetOutputFormat
+import org.apache.parquet.hadoop.{ParquetInputFormat, ParquetOutputFormat}
 import org.apache.parquet.hadoop.api.WriteSupport
 import org.apache.parquet.schema.MessageType
 import org.apache.spark.TaskContext
@@ -60,7 +60,8 @@ class TensorParquetFormat extends ParquetFileFormat {
       options: Map[String, String],
       hadoopConf: Configuration): PartitionedFile => Iterator[InternalRow] = {
     val sparkReader = super.buildReaderWithPartitionValues(
-      sparkSession, dataSchema, partitionSchema, requiredSchema, filters, options, hadoopConf)
+      sparkSession, dataSchema, partitionSchema, requiredSchema, filters, options,
+      TensorParquetFormat.checkingChecksums(hadoopConf))
     val conf = SQLConf.get
     val returningBatch = options.get(FileFormat.OPTION_RETURNING_BATCH).contains("true")
     // columns matched by Parquet field id are Spark's reader's to handle
@@ -100,6 +101,19 @@ object TensorParquetFormat {
 
   /** A read option: rows a batch, for this read only (the session's reader batch size if unset). */
   val BatchRows = "batchRows"
+
+  /**
+   * The conf for the files this reader leaves to Spark's: pages checked against their CRCs, as this
+   * reader checks them, unless the conf says not to (a damaged page can send Spark's level decoder
+   * into a loop that never ends).
+   */
+  private def checkingChecksums(hadoopConf: Configuration): Configuration =
+    if (hadoopConf.get(ParquetInputFormat.PAGE_VERIFY_CHECKSUM_ENABLED) != null) hadoopConf
+    else {
+      val checking = new Configuration(hadoopConf)
+      checking.setBoolean(ParquetInputFormat.PAGE_VERIFY_CHECKSUM_ENABLED, true)
+      checking
+    }
 
   private def batchRows(options: Map[String, String], conf: SQLConf): Int =
     CaseInsensitiveMap(options).get(BatchRows) match {
