@@ -117,7 +117,7 @@ public final class ModelBatchRunner implements AutoCloseable {
         rowBytes <= 0
             ? Integer.MAX_VALUE
             : (int) Math.max(1, Math.min(Integer.MAX_VALUE, callBytes() / rowBytes));
-    return Math.min(shape.rows(sizer.rows(), taskCpus, sizer.max()), byBytes);
+    return Math.min(shape.rows(sizer.rows(), taskCpus, sizer.largestFit()), byBytes);
   }
 
   /**

@@ -114,9 +114,21 @@ public final class BatchSizer {
     return settled;
   }
 
-  /** The most rows a call may take: the fixed size, or what {@code auto} may grow to. */
-  public synchronized int max() {
-    return max;
+  /**
+   * The most rows a call may take where several tasks' calls join into one: the largest size the
+   * search measured short of a clear loss (a bigger call may no longer fit the CPU's caches,
+   * however many threads share it), or the size itself where nothing was measured.
+   */
+  public synchronized int largestFit() {
+    if (rates.isEmpty()) {
+      return size;
+    }
+    double best = bestRate();
+    return rates.entrySet().stream()
+        .filter(rate -> rate.getValue() >= best * CLEAR_LOSS)
+        .mapToInt(Map.Entry::getKey)
+        .max()
+        .orElse(size);
   }
 
   /**
