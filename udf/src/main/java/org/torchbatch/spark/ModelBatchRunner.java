@@ -46,6 +46,7 @@ public final class ModelBatchRunner implements AutoCloseable {
   // the last call, whose cycle (the work until this task's next call) auto sizes by
   private long lastBegin = -1;
   private int lastRows;
+  private int lastAsked;
   private long lastBytes;
   private RunnerShape.Shape lastShape;
 
@@ -230,7 +231,7 @@ public final class ModelBatchRunner implements AutoCloseable {
     long begin = System.nanoTime();
     if (lastBegin >= 0) {
       if (!sizer.settled()) {
-        sizer.cycled(lastRows, begin - lastBegin, lastBytes);
+        sizer.cycled(lastRows, lastAsked, begin - lastBegin, lastBytes);
       } else if (!shape.settled()) {
         // the shape is measured at the size the sizer settled on (a shared call's, scaled)
         shape.cycled(lastShape, lastRows, batchRows(), begin - lastBegin);
@@ -238,6 +239,7 @@ public final class ModelBatchRunner implements AutoCloseable {
     }
     // a failing call has no cycle to report
     lastBegin = -1;
+    int asked = sizer.rows();
     try (EncodedBatch batch = encoder.encode(arguments)) {
       long encoded = System.nanoTime();
       try (ModelOutputs outputs = call(batch)) {
@@ -248,6 +250,7 @@ public final class ModelBatchRunner implements AutoCloseable {
                 : decoder.decode(outputs, batch.mask()).get(0);
         long decoded = System.nanoTime();
         lastBegin = begin;
+        lastAsked = asked;
         lastRows = arguments.getRowCount();
         lastBytes = inputBytes(batch);
         rowsRun += arguments.getRowCount();

@@ -11,23 +11,21 @@ import org.torchbatch.runtime.TorchbatchException;
 /**
  * How many rows go to the model per call: a fixed number, or {@code auto}. {@code auto} starts at
  * {@link #AUTO_START} rows (the columnar readers' batch, so that its first calls cost no slicing
- * and are seldom far from the best), halves the size while that pays, and, if no smaller size beat
- * the start, doubles it instead. A direction ends at a size below 90% of the best rows/s so far, or
- * after three sizes in a row that fail to beat it by 5% (two, on a busy machine, can both be
- * unlucky); the search then settles on the best size (or a larger one within 1% of it). The start,
- * measured as the query begins (its code compiled, its threads starting), is measured once more
- * before a smaller size wins, and keeps its place only if it then beats the smaller sizes by 5%.
- * The search's own sizes are part of the run, so it measures few and ends each direction at the
- * first clear loss.
+ * and are seldom far from the best) and measures sizes in rounds ({@link SizeRounds}): the start
+ * and three halvings of it, each in two windows ordered as a palindrome so that a rate drifting as
+ * the query warms up weighs on all alike; then on down in pairs while the smallest size wins, or up
+ * while the start wins, each pair round going on only where the size it tried gained 5%. It settles
+ * on the best size (or a larger one within 1% of it). The search's own sizes are part of the run,
+ * so it measures few, in short windows, and ends each direction at the first clear loss.
  *
  * <p>A size is judged by its cycles: the time from one call's start to the start of the same task's
  * next call, so that the work around the call counts (reading and slicing the input, writing the
  * output), since the size changes that work's cost too (small batches stay in the CPU's caches
- * between the reader, the model and the writer; big ones spread per-call costs). A size's rows/s is
- * its cycles' rows over their time, summed rather than a median since the cycles that read a new
- * input batch are longer than the ones that slice the same batch, over at least five cycles of full
- * calls, a fifth of a second and four columnar reader batches of rows, after one untimed cycle
- * (five for the first size, whose first calls meet the query's start). Input that arrives in
+ * between the reader, the model and the writer; big ones spread per-call costs). A window's rows/s
+ * is its cycles' rows over their time, summed rather than a median since the cycles that read a new
+ * input batch are longer than the ones that slice the same batch, over at least three cycles of
+ * full calls, a tenth of a second and two columnar reader batches of rows, after one untimed cycle
+ * (five for the first window, whose first calls meet the query's start). Input that arrives in
  * smaller batches than the size caps it. It never grows past {@link #MAX_AUTO_BYTES} of input a
  * call, so that wide rows (images) fit in memory. A device out-of-memory error halves the size for
  * good. Shared by the threads that run one model, so they learn together.
@@ -39,27 +37,27 @@ public final class BatchSizer {
   static final int SAMPLES_PER_SIZE = 5;
   static final long MIN_NANOS_PER_SIZE = 200_000_000L;
   static final long MIN_ROWS_PER_SIZE = 4L * AUTO_START;
+  static final int WINDOW_CYCLES = 3;
+  static final long WINDOW_NANOS = 100_000_000L;
+  static final long WINDOW_ROWS = 2L * AUTO_START;
   static final double MIN_GAIN = 1.05;
   static final double CLEAR_LOSS = 0.90;
   static final double TIE = 1.01;
-  static final int SIZES_WITHOUT_GAIN = 3;
   public static final long MAX_AUTO_BYTES = 64L << 20;
   private static final Logger LOG = LoggerFactory.getLogger(BatchSizer.class);
 
   private final String model;
   private final boolean auto;
   private final NavigableMap<Integer, Double> rates = new TreeMap<>();
+  private SizeRounds round;
   private int size;
   private int max;
-  private int start;
-  private boolean halving = true;
-  private boolean rechecking;
   private boolean settled;
+  private boolean warmedUp;
   private int samples;
   private long timedNanos;
   private long timedRows;
   private int fullCycles;
-  private int withoutGain;
   private int capped;
 
   private BatchSizer(String model, boolean auto, int size, int max) {
@@ -67,8 +65,10 @@ public final class BatchSizer {
     this.auto = auto;
     this.size = size;
     this.max = max;
-    this.start = size;
     this.settled = !auto;
+    if (auto) {
+      startRound(SizeRounds.first(size, AUTO_MIN));
+    }
   }
 
   /** {@code setting} is a positive row count or {@code auto} (growing up to {@code max}). */
@@ -123,7 +123,7 @@ public final class BatchSizer {
     if (rates.isEmpty()) {
       return size;
     }
-    double best = bestRate();
+    double best = rates.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
     return rates.entrySet().stream()
         .filter(rate -> rate.getValue() >= best * CLEAR_LOSS)
         .mapToInt(Map.Entry::getKey)
@@ -132,12 +132,13 @@ public final class BatchSizer {
   }
 
   /**
-   * Reports one call of {@code rows} rows and {@code inputBytes}, and its cycle: the {@code nanos}
-   * from its start to the start of the same task's next call.
+   * Reports one call of {@code rows} rows and {@code inputBytes}, sized when calls took {@code
+   * asked} rows, and its cycle: the {@code nanos} from its start to the start of the same task's
+   * next call.
    */
-  public synchronized void cycled(int rows, long nanos, long inputBytes) {
-    if (settled || rows > size) {
-      // a bigger call was sized before the size last changed
+  public synchronized void cycled(int rows, int asked, long nanos, long inputBytes) {
+    if (settled || asked != size) {
+      // a call sized before the size last changed
       return;
     }
     long bytesPerRow = Math.max(1, inputBytes / Math.max(1, rows));
@@ -157,69 +158,50 @@ public final class BatchSizer {
     // a run of calls between half the size and the size means the input (a reader's batches)
     // caps it; shorter ones end an input batch, and are timed with the size's full calls
     if (!full && rows >= size / 2 && ++capped >= SAMPLES_PER_SIZE) {
-      if (rates.isEmpty()) {
-        restartAt(rows);
-      } else {
-        settle(chosen(), "input batches of " + rows + " rows cap the size");
-      }
+      inputCaps(rows);
       return;
     }
     if (full) {
       capped = 0;
     }
-    // the first cycle at a size pays for allocations the next ones reuse; the first size's first
+    // a window's first cycle pays for allocations the next ones reuse; the first window's first
     // cycles also meet the query's start (each task's first batch, its threads and buffers warming)
-    if (++samples <= (rates.isEmpty() ? SAMPLES_PER_SIZE : 1)) {
+    if (++samples <= (warmedUp ? 1 : SAMPLES_PER_SIZE)) {
       return;
     }
     timedRows += rows;
     timedNanos += Math.max(1, nanos);
     fullCycles += full ? 1 : 0;
     // small inputs alone (a small query, partitions' ends) say nothing of the size
-    if (fullCycles < SAMPLES_PER_SIZE
-        || timedNanos < MIN_NANOS_PER_SIZE
-        || timedRows < MIN_ROWS_PER_SIZE) {
+    if (fullCycles < WINDOW_CYCLES || timedNanos < WINDOW_NANOS || timedRows < WINDOW_ROWS) {
       return;
     }
-    double bestBefore = rates.isEmpty() ? 0 : bestRate();
-    double rate = timedRows / (timedNanos / 1e9);
-    rates.put(size, rate);
-    if (rechecking) {
-      rechecking = false;
-      // a smaller size beat the start once: measured again, the start must win clearly
-      if (rate < bestBefore * MIN_GAIN) {
-        settle(chosen(rates.headMap(start)), "the start, measured again, gained too little");
-      } else {
-        afterHalving();
-      }
+    warmedUp = true;
+    if (!round.windowEnded(timedRows, timedNanos)) {
+      measure(round.size());
       return;
     }
-    withoutGain = rate >= bestBefore * MIN_GAIN ? 0 : withoutGain + 1;
-    boolean goOn = rate >= bestBefore * CLEAR_LOSS && withoutGain < SIZES_WITHOUT_GAIN;
-    int next = halving ? size / 2 : (int) Math.min(2L * size, max);
-    if (goOn && (halving ? next >= AUTO_MIN : next > size)) {
-      measure(next);
-    } else if (halving && chosen() != start) {
-      // the start was measured first, as the query began (its threads, its code being
-      // compiled): once more before a smaller size wins for good
-      rechecking = true;
-      measure(start);
-    } else if (halving) {
-      afterHalving();
+    rates.putAll(round.rates());
+    int winner = SizeRounds.chosen(round.rates());
+    SizeRounds next = round.next(max, AUTO_MIN);
+    if (next != null) {
+      startRound(next);
     } else {
-      settle(chosen(), size < max ? "no further gain" : "the maximum, " + max + " rows");
+      settle(winner, winner < max ? "no further gain" : "the maximum, " + max + " rows");
     }
   }
 
-  /** If no smaller size beat the start, bigger ones may; else the search is over. */
-  private void afterHalving() {
-    if (chosen() == start && start < max) {
-      halving = false;
-      withoutGain = 0;
-      measure((int) Math.min(2L * start, max));
-    } else {
-      settle(chosen(), "no further gain");
+  /** Input batches of {@code rows}, fewer than the size, cap it. */
+  private void inputCaps(int rows) {
+    NavigableMap<Integer, Double> measured = round.rates();
+    if (measured.isEmpty() && rates.isEmpty()) {
+      restartAt(rows);
+      return;
     }
+    rates.putAll(measured);
+    settle(
+        SizeRounds.chosen(measured.isEmpty() ? rates : measured),
+        "input batches of " + rows + " rows cap the size");
   }
 
   /**
@@ -258,12 +240,13 @@ public final class BatchSizer {
   /** Starts the search again from {@code rows}, never to go above it. */
   private void restartAt(int rows) {
     max = rows;
-    start = rows;
-    halving = true;
-    rechecking = false;
     rates.clear();
-    withoutGain = 0;
-    measure(rows);
+    startRound(SizeRounds.first(rows, AUTO_MIN));
+  }
+
+  private void startRound(SizeRounds next) {
+    round = next;
+    measure(round.size());
   }
 
   private void measure(int next) {
@@ -273,28 +256,6 @@ public final class BatchSizer {
     timedRows = 0;
     fullCycles = 0;
     capped = 0;
-  }
-
-  private double bestRate() {
-    return best(rates);
-  }
-
-  private static double best(Map<Integer, Double> rates) {
-    return rates.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-  }
-
-  /** The best size, or a larger one within 1% of it: as fast, in fewer calls. */
-  private int chosen() {
-    return chosen(rates);
-  }
-
-  private static int chosen(Map<Integer, Double> rates) {
-    double best = best(rates);
-    return rates.entrySet().stream()
-        .filter(rate -> rate.getValue() * TIE >= best)
-        .reduce((smaller, larger) -> larger)
-        .orElseThrow()
-        .getKey();
   }
 
   private void settle(int chosen, String why) {

@@ -20,9 +20,28 @@ class BatchSizerTest {
       BatchSizer sizer, long rowBytes, IntToDoubleFunction rowsPerSecond) {
     for (int call = 0; call < 100_000 && !sizer.settled(); call++) {
       int rows = sizer.rows();
-      sizer.cycled(rows, (long) (rows / rowsPerSecond.applyAsDouble(rows) * 1e9), rows * rowBytes);
+      cycle(sizer, rows, (long) (rows / rowsPerSecond.applyAsDouble(rows) * 1e9), rowBytes);
     }
     return sizer;
+  }
+
+  /** A call of {@code rows}, sized as the sizer asks now. */
+  private static void cycle(BatchSizer sizer, int rows, long nanos, long rowBytes) {
+    sizer.cycled(rows, sizer.rows(), nanos, rows * rowBytes);
+  }
+
+  /** The sizes {@code rates} (rows/s by size, in thousands) had measured, in the order tried. */
+  private static List<Integer> tried(BatchSizer sizer, Map<Integer, Double> rates) {
+    List<Integer> tried = new ArrayList<>();
+    runUntilSettled(
+        sizer,
+        rows -> {
+          if (tried.isEmpty() || tried.get(tried.size() - 1) != rows) {
+            tried.add(rows);
+          }
+          return 1000.0 * rates.get(rows);
+        });
+    return tried;
   }
 
   @Test
@@ -34,12 +53,13 @@ class BatchSizerTest {
   }
 
   @Test
-  void autoHalvesFromTheStartWhileThatPaysAndSettlesAtTheLargestSizeAsGoodAsTheBest() {
+  void autoMeasuresTheStartAndThreeHalvingsInAPalindromeAndSettlesAtTheBest() {
     // a CPU model: fastest at 512-1024 rows a call, 4096 a fifth slower
     Map<Integer, Double> rates =
         Map.of(4096, 80.0, 2048, 94.0, 1024, 100.0, 512, 99.0, 256, 85.0, 128, 60.0);
-    BatchSizer sizer =
-        runUntilSettled(BatchSizer.of("m", "auto", 16384), rows -> 1000.0 * rates.get(rows));
+    BatchSizer sizer = BatchSizer.of("m", "auto", 16384);
+    assertThat(tried(sizer, rates)).containsExactly(4096, 2048, 1024, 512, 1024, 2048, 4096);
+    // the largest size within 1% of the best: as fast, in fewer calls
     assertThat(sizer.rows()).isEqualTo(1024);
   }
 
@@ -56,29 +76,42 @@ class BatchSizerTest {
   }
 
   @Test
-  void aClearLossEndsADirectionAtOnce() {
-    List<Integer> tried = new ArrayList<>();
+  void aClearLossLeavesOutTheSizesBeyondItAndMeasuresTheOnesBeforeItAgain() {
+    // 1024 below 90% of the best so far: 512 (which would be faster) is not tried
+    Map<Integer, Double> rates = Map.of(4096, 100.0, 2048, 103.0, 1024, 80.0, 512, 200.0);
     BatchSizer sizer = BatchSizer.of("m", "auto", 16384);
-    runUntilSettled(
-        sizer,
-        rows -> {
-          if (tried.isEmpty() || tried.get(tried.size() - 1) != rows) {
-            tried.add(rows);
-          }
-          return rows >= 4096 ? 100_000.0 : 50_000.0;
-        });
-    // 2048 is half as fast: no smaller size is tried; 8192 and 16384 gain nothing
-    assertThat(tried).containsExactly(4096, 2048, 8192, 16384);
-    assertThat(sizer.rows()).isEqualTo(16384);
+    assertThat(tried(sizer, rates)).containsExactly(4096, 2048, 1024, 2048, 4096);
+    assertThat(sizer.rows()).isEqualTo(2048);
   }
 
   @Test
-  void autoDoublesWhenNoSmallerSizeBeatsTheStart() {
+  void aClearLossRightAfterTheStartSendsTheSearchUp() {
+    Map<Integer, Double> rates = Map.of(4096, 100.0, 2048, 50.0, 8192, 101.0, 16384, 101.5);
+    BatchSizer sizer = BatchSizer.of("m", "auto", 16384);
+    // 8192 within 1% of 4096: kept (fewer calls), but no gain to go on to 16384 for
+    assertThat(tried(sizer, rates)).containsExactly(4096, 2048, 4096, 8192, 4096);
+    assertThat(sizer.rows()).isEqualTo(8192);
+  }
+
+  @Test
+  void autoGoesDownInPairsWhileTheSmallerSizeGainsFivePercent() {
+    Map<Integer, Double> rates =
+        Map.of(4096, 80.0, 2048, 85.0, 1024, 90.0, 512, 100.0, 256, 110.0, 128, 114.0, 64, 200.0);
+    BatchSizer sizer = BatchSizer.of("m", "auto", 16384);
+    // 256 gains 10% over 512, 128 only 4% over 256: the better of the pair, and no further
+    assertThat(tried(sizer, rates))
+        .containsExactly(4096, 2048, 1024, 512, 1024, 2048, 4096, 512, 256, 512, 256, 128, 256);
+    assertThat(sizer.rows()).isEqualTo(128);
+  }
+
+  @Test
+  void autoGoesUpInPairsWhenTheStartWins() {
     // a GPU: rows/s rises up to 16384 rows a call, then flattens out
     BatchSizer sizer =
         runUntilSettled(
             BatchSizer.of("m", "auto", 65536), rows -> 1000.0 * Math.min(rows, 16384) + rows);
-    assertThat(sizer.rows()).isEqualTo(65536);
+    // 32768 gains nothing over 16384, but is within 1% of it: fewer calls
+    assertThat(sizer.rows()).isEqualTo(32768);
     BatchSizer steep =
         runUntilSettled(
             BatchSizer.of("m", "auto", 65536),
@@ -87,13 +120,21 @@ class BatchSizerTest {
   }
 
   @Test
-  void oneSlowSizeDoesNotEndTheSearch() {
-    // 512 rows met a busy machine (within 10% of the best); smaller sizes are faster again
-    Map<Integer, Double> rates =
-        Map.of(4096, 80.0, 2048, 90.0, 1024, 92.0, 512, 85.0, 256, 99.0, 128, 97.0, 64, 96.0);
-    BatchSizer sizer =
-        runUntilSettled(BatchSizer.of("m", "auto", 16384), rows -> 1000.0 * rates.get(rows));
-    assertThat(sizer.rows()).isEqualTo(256);
+  void aRateDriftingAsTheQueryWarmsUpWeighsOnEverySizeAlike() {
+    // 4096 rows a call is 4% faster than the rest, while every call speeds up from 60% to 100% of
+    // its rate over the search's first seconds (a query warming up): measured one after another,
+    // the last sizes would look fastest
+    double[] elapsed = {0};
+    BatchSizer sizer = BatchSizer.of("m", "auto", 4096);
+    runUntilSettled(
+        sizer,
+        rows -> {
+          double warm = Math.min(1, 0.6 + 0.4 * elapsed[0] / 4);
+          double rate = warm * (rows == 4096 ? 41_600.0 : 40_000.0);
+          elapsed[0] += rows / rate;
+          return rate;
+        });
+    assertThat(sizer.rows()).isEqualTo(4096);
   }
 
   @Test
@@ -105,28 +146,35 @@ class BatchSizerTest {
       int rows = sizer.rows();
       double rate =
           100.0 * (rows <= 4096 ? rows : 2048) * (rows == 2048 && call % 10 == 0 ? 10 : 1);
-      sizer.cycled(rows, (long) (rows / rate * 1e9), rows * 64L);
+      cycle(sizer, rows, (long) (rows / rate * 1e9), 64);
     }
     assertThat(sizer.rows()).isEqualTo(4096);
   }
 
   @Test
-  void eachSizeIsTimedForAFifthOfASecondAndFourReaderBatchesAtLeast() {
+  void eachWindowIsThreeFullCyclesATenthOfASecondAndTwoReaderBatchesAtLeast() {
     BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
-    // 1 ms cycles: the first five (the first size's warm-up) and 199 more before it is judged
-    for (int call = 0; call < 204; call++) {
-      sizer.cycled(4096, 1_000_000, 4096 * 64L);
-    }
+    // 50-ms cycles: the first five (the first window's warm-up), then three
+    feed(sizer, 4096, 50_000_000, 7);
     assertThat(sizer.rows()).isEqualTo(4096);
-    sizer.cycled(4096, 1_000_000, 4096 * 64L);
+    feed(sizer, 4096, 50_000_000, 1);
     assertThat(sizer.rows()).isEqualTo(2048);
-    // 0.1-s cycles: a fifth of a second in two, but 16384 rows in eight (after one untimed)
-    for (int call = 0; call < 8; call++) {
-      sizer.cycled(2048, 100_000_000, 2048 * 64L);
+    // 1-ms cycles: one untimed, then a tenth of a second's
+    feed(sizer, 2048, 1_000_000, 100);
+    assertThat(sizer.rows()).isEqualTo(2048);
+    feed(sizer, 2048, 1_000_000, 1);
+    assertThat(sizer.rows()).isEqualTo(1024);
+    // 0.1-s cycles: one untimed, then 8192 rows' (a clear loss: the round turns back)
+    feed(sizer, 1024, 100_000_000, 8);
+    assertThat(sizer.rows()).isEqualTo(1024);
+    feed(sizer, 1024, 100_000_000, 1);
+    assertThat(sizer.rows()).isEqualTo(2048);
+  }
+
+  private static void feed(BatchSizer sizer, int rows, long nanos, int calls) {
+    for (int call = 0; call < calls; call++) {
+      cycle(sizer, rows, nanos, 64);
     }
-    assertThat(sizer.rows()).isEqualTo(2048);
-    sizer.cycled(2048, 100_000_000, 2048 * 64L);
-    assertThat(sizer.rows()).isEqualTo(8192);
   }
 
   @Test
@@ -141,7 +189,7 @@ class BatchSizerTest {
       int rows = Math.min(sizer.rows(), left);
       left -= rows;
       double micros = 200 + rows * (2 + (rows <= 1024 ? 1 : 2)) + (left == 0 ? 10_000 : 0);
-      sizer.cycled(rows, (long) (micros * 1000), rows * 64L);
+      cycle(sizer, rows, (long) (micros * 1000), 64);
       left = left == 0 ? 10_000 : left;
     }
     assertThat(sizer.rows()).isEqualTo(1024);
@@ -151,58 +199,35 @@ class BatchSizerTest {
   void callsSizedBeforeTheSizeChangedAreNotTimed() {
     BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
     while (sizer.rows() == 4096) {
-      sizer.cycled(4096, 4096 * 10_000L, 4096 * 64L);
+      cycle(sizer, 4096, 4096 * 10_000L, 64);
     }
     // other tasks' last 4096-row calls, that met a pause, report after the change
     for (int call = 0; call < 100; call++) {
-      sizer.cycled(4096, 1_000_000_000L, 4096 * 64L);
+      sizer.cycled(4096, 4096, 1_000_000_000L, 4096 * 64L);
+    }
+    while (sizer.rows() != 1024) {
+      cycle(sizer, sizer.rows(), sizer.rows() * 10_000L, 64);
+    }
+    while (sizer.rows() == 1024) {
+      cycle(sizer, 1024, 1024 * 10_000L, 64);
+    }
+    // and after 1024 gave way to 512, 1024-row calls that ran fast
+    for (int call = 0; call < 100; call++) {
+      sizer.cycled(1024, 1024, 1_000L, 1024 * 64L);
     }
     runUntilSettled(sizer, rows -> rows == 2048 ? 120_000.0 : 100_000.0);
     assertThat(sizer.rows()).isEqualTo(2048);
   }
 
   @Test
-  void theFirstSizesFirstCallsAreLeftOut() {
+  void theFirstWindowsFirstCallsAreLeftOut() {
     // 0.2-s calls of 4096 rows, the first five three times as slow (a query's start): timed, they
     // would make 2048 look faster
     int[] calls = {0};
     BatchSizer sizer = BatchSizer.of("m", "auto", 4096);
     runUntilSettled(
-        sizer, rows -> (calls[0]++ < 5 ? 1.0 / 3 : 1) * (rows >= 4096 ? 20_000.0 : 15_000.0));
+        sizer, rows -> (calls[0]++ < 5 ? 1.0 / 3 : 1) * (rows >= 4096 ? 20_000.0 : 17_000.0));
     assertThat(sizer.rows()).isEqualTo(4096);
-  }
-
-  @Test
-  void aStartMeasuredWhileTheQueryBeganIsMeasuredAgain() {
-    // a GPU, faster up to 16384 rows a call; the start's calls three times as slow (the first
-    // ten: five left out, five timed), so 2048 first looks faster than 4096
-    int[] calls = {0};
-    List<Integer> tried = new ArrayList<>();
-    BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
-    runUntilSettled(
-        sizer,
-        rows -> {
-          if (tried.isEmpty() || tried.get(tried.size() - 1) != rows) {
-            tried.add(rows);
-          }
-          return (calls[0]++ < 10 ? 1.0 / 3 : 1) * 10.0 * Math.min(rows, 16384);
-        });
-    assertThat(tried).startsWith(4096, 2048, 1024, 4096, 8192);
-    assertThat(sizer.rows()).isEqualTo(65536);
-  }
-
-  @Test
-  void theStartMeasuredAgainMustBeatTheSmallerSizesClearly() {
-    // the start's first ten calls three times as slow (a query's start); measured again it reads
-    // 2% above 2048, within noise of the size that beat it once
-    int[] calls = {0};
-    BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
-    runUntilSettled(
-        sizer,
-        rows ->
-            (calls[0]++ < 10 ? 1.0 / 3 : 1)
-                * (rows >= 4096 ? 102_000.0 : rows == 2048 ? 100_000.0 : 95_000.0));
-    assertThat(sizer.rows()).isEqualTo(2048);
   }
 
   @Test
@@ -233,10 +258,22 @@ class BatchSizerTest {
     BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
     for (int call = 0; call < 10_000 && !sizer.settled(); call++) {
       int rows = Math.min(sizer.rows(), 3000);
-      sizer.cycled(rows, rows * 1000L, rows * 64L);
+      cycle(sizer, rows, rows * 1000L, 64);
     }
     assertThat(sizer.settled()).isTrue();
     assertThat(sizer.rows()).isEqualTo(3000);
+  }
+
+  @Test
+  void inputBatchesCappingALargerSizeEndTheSearchAtTheBestMeasured() {
+    // the job's reader batches of 4096 rows: 8192 is never reached
+    BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
+    for (int call = 0; call < 10_000 && !sizer.settled(); call++) {
+      int rows = Math.min(sizer.rows(), 4096);
+      cycle(sizer, rows, (long) (rows / (rows == 4096 ? 110_000.0 : 100_000.0) * 1e9), 64);
+    }
+    assertThat(sizer.settled()).isTrue();
+    assertThat(sizer.rows()).isEqualTo(4096);
   }
 
   @Test
@@ -244,7 +281,7 @@ class BatchSizerTest {
     // a small query (or a partition's end) first must not pin a 34-row size for later ones
     BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
     for (int call = 0; call < 100; call++) {
-      sizer.cycled(34, 34_000, 34 * 64L);
+      cycle(sizer, 34, 34_000, 64);
     }
     assertThat(sizer.settled()).isFalse();
     assertThat(sizer.rows()).isEqualTo(4096);

@@ -1,0 +1,121 @@
+package org.torchbatch.runtime.engine;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * One round of {@code auto}'s batch-size search: a few sizes, each measured in two windows of
+ * cycles ordered as a palindrome (4096, 2048, 1024, 512, 512, 1024, 2048, 4096), so that a rate
+ * drifting as the query warms up or the machine's load moves weighs on every size alike. The first
+ * round goes down from the start in halves; a round won by its smallest size goes on down in pairs
+ * (512, 256, 256, 512), one won by its largest up (4096, 8192, 8192, 4096). A size whose first
+ * window runs below 90% of the round's best window so far is a clear loss: no smaller (or, going
+ * up, larger) size is tried, and only the sizes before it are measured again.
+ */
+final class SizeRounds {
+  private static final int FIRST_ROUND_SIZES = 4;
+
+  private enum Direction {
+    FIRST,
+    DOWN,
+    UP
+  }
+
+  private final Direction direction;
+  private final int candidates;
+  private int[] order;
+  private int position;
+  private double bestWindow;
+  // each size's summed {rows, nanos} over its windows in this round
+  private final Map<Integer, long[]> totals = new TreeMap<>();
+
+  private SizeRounds(Direction direction, int... sizes) {
+    this.direction = direction;
+    this.candidates = sizes.length;
+    this.order = Arrays.copyOf(sizes, 2 * sizes.length);
+    for (int i = 0; i < sizes.length; i++) {
+      order[sizes.length + i] = sizes[sizes.length - 1 - i];
+    }
+  }
+
+  /** The start and up to three halvings of it, none below {@code min}. */
+  static SizeRounds first(int start, int min) {
+    int[] sizes = new int[FIRST_ROUND_SIZES];
+    int count = 0;
+    for (int size = start; count < sizes.length && (count == 0 || size >= min); size /= 2) {
+      sizes[count++] = size;
+    }
+    return new SizeRounds(Direction.FIRST, Arrays.copyOf(sizes, count));
+  }
+
+  /** The size to measure now. */
+  int size() {
+    return order[position];
+  }
+
+  /**
+   * Ends a window of {@code rows} in {@code nanos} at {@link #size()}; whether the round is over.
+   */
+  boolean windowEnded(long rows, long nanos) {
+    long[] total = totals.computeIfAbsent(size(), size -> new long[2]);
+    total[0] += rows;
+    total[1] += nanos;
+    double rate = rows / (nanos / 1e9);
+    if (position > 0 && position < candidates && rate < bestWindow * BatchSizer.CLEAR_LOSS) {
+      // measured again in reverse: the sizes before the loser, if more than the first
+      order = Arrays.copyOf(order, position + 1 + (position >= 2 ? position : 0));
+      for (int i = 0; i < order.length - position - 1; i++) {
+        order[position + 1 + i] = order[position - 1 - i];
+      }
+    }
+    bestWindow = position < candidates ? Math.max(bestWindow, rate) : bestWindow;
+    position++;
+    return position >= order.length;
+  }
+
+  /** Rows/s of each size measured in this round: its windows' rows over their time. */
+  NavigableMap<Integer, Double> rates() {
+    NavigableMap<Integer, Double> rates = new TreeMap<>();
+    totals.forEach((size, total) -> rates.put(size, total[0] / (total[1] / 1e9)));
+    return rates;
+  }
+
+  /**
+   * The round after this finished one, or null where the search ends at {@link #chosen}: down from
+   * a smallest size that won, up from a largest (below {@code max}); past the first round only
+   * while the size a pair round tried gained at least 5% over the one it went on from.
+   */
+  SizeRounds next(int max, int min) {
+    NavigableMap<Integer, Double> rates = rates();
+    int winner = chosen(rates);
+    int from = order[0];
+    int smallest = rates.firstKey();
+    int largest = rates.lastKey();
+    boolean gained =
+        direction == Direction.FIRST
+            || (winner != from && rates.get(winner) >= rates.get(from) * BatchSizer.MIN_GAIN);
+    if (direction != Direction.UP
+        && gained
+        && winner == smallest
+        && smallest / 2 >= min
+        && (direction == Direction.DOWN || smallest < from)) {
+      return new SizeRounds(Direction.DOWN, smallest, smallest / 2);
+    }
+    if (direction != Direction.DOWN && gained && winner == largest && largest < max) {
+      return new SizeRounds(Direction.UP, largest, (int) Math.min(2L * largest, max));
+    }
+    return null;
+  }
+
+  /** The best size, or a larger one within 1% of it: as fast, in fewer calls. */
+  static int chosen(Map<Integer, Double> rates) {
+    double best = rates.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    return rates.entrySet().stream()
+        .filter(rate -> rate.getValue() * BatchSizer.TIE >= best)
+        .reduce((smaller, larger) -> larger)
+        .orElseThrow()
+        .getKey();
+  }
+}
