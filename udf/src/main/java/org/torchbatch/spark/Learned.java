@@ -1,6 +1,7 @@
 package org.torchbatch.spark;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.torchbatch.runtime.engine.BatchSizer;
 import org.torchbatch.runtime.engine.DeviceSpec;
@@ -49,6 +50,21 @@ public final class Learned {
   public static void forget() {
     SIZERS.clear();
     SHAPES.clear();
+  }
+
+  /**
+   * The batch sizes {@code auto} settled on in this JVM, by model setting and device; sizes still
+   * searched for are left out.
+   */
+  public static Map<String, Integer> settledBatchSizes() {
+    Map<String, Integer> settled = new TreeMap<>();
+    SIZERS.forEach(
+        (key, sizer) -> {
+          if (sizer.settled()) {
+            settled.put(key, sizer.rows());
+          }
+        });
+    return settled;
   }
 
   /** How many models this JVM keeps learned settings for. */

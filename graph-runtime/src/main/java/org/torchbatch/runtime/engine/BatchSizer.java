@@ -1,5 +1,7 @@
 package org.torchbatch.runtime.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -49,6 +51,7 @@ public final class BatchSizer {
   private final String model;
   private final boolean auto;
   private final NavigableMap<Integer, Double> rates = new TreeMap<>();
+  private final List<String> measuredRounds = new ArrayList<>();
   private SizeRounds round;
   private int size;
   private int max;
@@ -67,7 +70,7 @@ public final class BatchSizer {
     this.max = max;
     this.settled = !auto;
     if (auto) {
-      startRound(SizeRounds.first(size, AUTO_MIN));
+      startRound(SizeRounds.first(size));
     }
   }
 
@@ -177,13 +180,18 @@ public final class BatchSizer {
       return;
     }
     warmedUp = true;
+    LOG.debug(
+        "Model {}: a window of {} rows a call ran {} rows/s a task",
+        model,
+        size,
+        String.format("%,.0f", timedRows / (timedNanos / 1e9)));
     if (!round.windowEnded(timedRows, timedNanos)) {
       measure(round.size());
       return;
     }
-    rates.putAll(round.rates());
+    endRound(round.rates());
     int winner = SizeRounds.chosen(round.rates());
-    SizeRounds next = round.next(max, AUTO_MIN);
+    SizeRounds next = round.next(max);
     if (next != null) {
       startRound(next);
     } else {
@@ -198,7 +206,9 @@ public final class BatchSizer {
       restartAt(rows);
       return;
     }
-    rates.putAll(measured);
+    if (!measured.isEmpty()) {
+      endRound(measured);
+    }
     settle(
         SizeRounds.chosen(measured.isEmpty() ? rates : measured),
         "input batches of " + rows + " rows cap the size");
@@ -241,7 +251,8 @@ public final class BatchSizer {
   private void restartAt(int rows) {
     max = rows;
     rates.clear();
-    startRound(SizeRounds.first(rows, AUTO_MIN));
+    measuredRounds.clear();
+    startRound(SizeRounds.first(rows));
   }
 
   private void startRound(SizeRounds next) {
@@ -258,25 +269,28 @@ public final class BatchSizer {
     capped = 0;
   }
 
-  private void settle(int chosen, String why) {
-    size = chosen;
-    settled = true;
-    LOG.info(
-        "Model {}: auto batch size settled at {} rows ({}; rows/s by size: {})",
-        model,
-        chosen,
-        why,
-        describeRates());
-  }
-
-  private String describeRates() {
+  /** Keeps a round's rates by size, the latest for each size, and for the log. */
+  private void endRound(Map<Integer, Double> measured) {
+    rates.putAll(measured);
     StringBuilder text = new StringBuilder();
-    rates.forEach(
+    measured.forEach(
         (rows, rate) ->
             text.append(text.length() == 0 ? "" : ", ")
                 .append(rows)
                 .append('=')
                 .append(String.format("%,.0f", rate)));
-    return text.toString();
+    measuredRounds.add(text.toString());
+  }
+
+  private void settle(int chosen, String why) {
+    size = chosen;
+    settled = true;
+    LOG.info(
+        "Model {}: auto batch size settled at {} rows ({}; rows/s a task by size, round by round:"
+            + " [{}])",
+        model,
+        chosen,
+        why,
+        String.join("], [", measuredRounds));
   }
 }

@@ -12,7 +12,9 @@ import java.util.TreeMap;
  * round goes down from the start in halves; a round won by its smallest size goes on down in pairs
  * (512, 256, 256, 512), one won by its largest up (4096, 8192, 8192, 4096). A size whose first
  * window runs below 90% of the round's best window so far is a clear loss: no smaller (or, going
- * up, larger) size is tried, and only the sizes before it are measured again.
+ * up, larger) size is tried, and the sizes before it are measured again, so that the round's
+ * verdict still weighs windows on either side of each size (one window each is no verdict: the
+ * first, right after the query began, may run well faster or slower than the query goes on to).
  */
 final class SizeRounds {
   private static final int FIRST_ROUND_SIZES = 4;
@@ -24,7 +26,8 @@ final class SizeRounds {
   }
 
   private final Direction direction;
-  private final int candidates;
+  // the sizes of the round's first half, each then measured again in reverse
+  private int tried;
   private int[] order;
   private int position;
   private double bestWindow;
@@ -33,18 +36,20 @@ final class SizeRounds {
 
   private SizeRounds(Direction direction, int... sizes) {
     this.direction = direction;
-    this.candidates = sizes.length;
+    this.tried = sizes.length;
     this.order = Arrays.copyOf(sizes, 2 * sizes.length);
     for (int i = 0; i < sizes.length; i++) {
       order[sizes.length + i] = sizes[sizes.length - 1 - i];
     }
   }
 
-  /** The start and up to three halvings of it, none below {@code min}. */
-  static SizeRounds first(int start, int min) {
+  /** The start and up to three halvings of it, none below {@link BatchSizer#AUTO_MIN}. */
+  static SizeRounds first(int start) {
     int[] sizes = new int[FIRST_ROUND_SIZES];
     int count = 0;
-    for (int size = start; count < sizes.length && (count == 0 || size >= min); size /= 2) {
+    for (int size = start;
+        count < sizes.length && (count == 0 || size >= BatchSizer.AUTO_MIN);
+        size /= 2) {
       sizes[count++] = size;
     }
     return new SizeRounds(Direction.FIRST, Arrays.copyOf(sizes, count));
@@ -63,14 +68,16 @@ final class SizeRounds {
     total[0] += rows;
     total[1] += nanos;
     double rate = rows / (nanos / 1e9);
-    if (position > 0 && position < candidates && rate < bestWindow * BatchSizer.CLEAR_LOSS) {
-      // measured again in reverse: the sizes before the loser, if more than the first
-      order = Arrays.copyOf(order, position + 1 + (position >= 2 ? position : 0));
-      for (int i = 0; i < order.length - position - 1; i++) {
+    if (position > 0 && position < tried && rate < bestWindow * BatchSizer.CLEAR_LOSS) {
+      // the sizes before the loser measured again in reverse, so that it is judged against
+      // windows on either side of it
+      tried = position + 1;
+      order = Arrays.copyOf(order, 2 * position + 1);
+      for (int i = 0; i < position; i++) {
         order[position + 1 + i] = order[position - 1 - i];
       }
     }
-    bestWindow = position < candidates ? Math.max(bestWindow, rate) : bestWindow;
+    bestWindow = position < tried ? Math.max(bestWindow, rate) : bestWindow;
     position++;
     return position >= order.length;
   }
@@ -87,24 +94,24 @@ final class SizeRounds {
    * a smallest size that won, up from a largest (below {@code max}); past the first round only
    * while the size a pair round tried gained at least 5% over the one it went on from.
    */
-  SizeRounds next(int max, int min) {
+  SizeRounds next(int max) {
     NavigableMap<Integer, Double> rates = rates();
     int winner = chosen(rates);
     int from = order[0];
-    int smallest = rates.firstKey();
-    int largest = rates.lastKey();
     boolean gained =
         direction == Direction.FIRST
             || (winner != from && rates.get(winner) >= rates.get(from) * BatchSizer.MIN_GAIN);
-    if (direction != Direction.UP
-        && gained
-        && winner == smallest
-        && smallest / 2 >= min
-        && (direction == Direction.DOWN || smallest < from)) {
-      return new SizeRounds(Direction.DOWN, smallest, smallest / 2);
+    if (!gained) {
+      return null;
     }
-    if (direction != Direction.DOWN && gained && winner == largest && largest < max) {
-      return new SizeRounds(Direction.UP, largest, (int) Math.min(2L * largest, max));
+    if (direction != Direction.UP
+        && winner == rates.firstKey()
+        && winner < from
+        && winner / 2 >= BatchSizer.AUTO_MIN) {
+      return new SizeRounds(Direction.DOWN, winner, winner / 2);
+    }
+    if (direction != Direction.DOWN && winner == rates.lastKey() && winner < max) {
+      return new SizeRounds(Direction.UP, winner, (int) Math.min(2L * winner, max));
     }
     return null;
   }

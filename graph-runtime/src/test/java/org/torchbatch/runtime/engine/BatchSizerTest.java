@@ -94,6 +94,26 @@ class BatchSizerTest {
   }
 
   @Test
+  void aClearLossIsJudgedAgainstWindowsOnEitherSideOfIt() {
+    // the start's first calls run 55% faster than later ones (a query's start), so 2048 first
+    // looks a clear loss; measured again after it, the start loses
+    Map<Integer, Double> rates = Map.of(4096, 100.0, 2048, 130.0, 1024, 110.0, 512, 100.0);
+    int[] calls = {0};
+    List<Integer> tried = new ArrayList<>();
+    BatchSizer sizer = BatchSizer.of("m", "auto", 65536);
+    runUntilSettled(
+        sizer,
+        rows -> {
+          if (tried.isEmpty() || tried.get(tried.size() - 1) != rows) {
+            tried.add(rows);
+          }
+          return 1000.0 * rates.get(rows) * (calls[0]++ < 9 ? 1.55 : 1);
+        });
+    assertThat(tried).containsExactly(4096, 2048, 4096, 2048, 1024, 2048);
+    assertThat(sizer.rows()).isEqualTo(2048);
+  }
+
+  @Test
   void autoGoesDownInPairsWhileTheSmallerSizeGainsFivePercent() {
     Map<Integer, Double> rates =
         Map.of(4096, 80.0, 2048, 85.0, 1024, 90.0, 512, 100.0, 256, 110.0, 128, 114.0, 64, 200.0);

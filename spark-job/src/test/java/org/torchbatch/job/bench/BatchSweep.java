@@ -3,6 +3,7 @@ package org.torchbatch.job.bench;
 import static org.torchbatch.job.bench.Bench.NARROW;
 import static org.torchbatch.job.bench.Bench.WIDE;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ final class BatchSweep {
 
   private final Bench bench;
   private final BenchOptions options;
+  // per case, the size each run of auto settled on
+  private final Map<String, List<Integer>> settled = new LinkedHashMap<>();
 
   BatchSweep(Bench bench) {
     this.bench = bench;
@@ -51,6 +54,7 @@ final class BatchSweep {
     measured.put(
         sql,
         sweep(
+            sql,
             options.sweepRows,
             size -> bench.spark.conf().set(MLP_SIZE, size),
             size -> Jobs.drain(bench.spark.sql(Bench.query("mlp", "wide")))));
@@ -59,6 +63,7 @@ final class BatchSweep {
     measured.put(
         job,
         sweep(
+            job,
             options.sweepRows,
             size -> BenchData.intoPageCache(wide),
             size -> Jobs.predict(bench.mlp.toString(), WIDE, wide, output, batchSize(size))));
@@ -66,6 +71,7 @@ final class BatchSweep {
     measured.put(
         tinyJob,
         sweep(
+            tinyJob,
             options.tinyRows,
             size -> BenchData.intoPageCache(narrow),
             size -> Jobs.predict(bench.tiny.toString(), NARROW, narrow, output, batchSize(size))));
@@ -97,6 +103,7 @@ final class BatchSweep {
     charted.remove(tinyJob);
     Charts.throughputByBatch(bench.folder.resolve("throughput-vs-batch.png"), charted);
     writeTable(bench.report, series, auto, "throughput-vs-batch.png");
+    AutoSearchCost.write(bench.report, settled, series, auto);
     bench.report.write();
   }
 
@@ -115,14 +122,17 @@ final class BatchSweep {
 
   /**
    * One case at every fixed size and at auto, side by side: {@code before} (untimed) gets the size
-   * ahead of each run, and auto's also forgets what earlier runs learned.
+   * ahead of each run, and auto's also forgets what earlier runs learned; the size each run of auto
+   * settled on is kept.
    */
-  private SideBySide.Rounds sweep(long rows, Consumer<String> before, Consumer<String> body) {
+  private SideBySide.Rounds sweep(
+      String name, long rows, Consumer<String> before, Consumer<String> body) {
     SideBySide sizes = bench.sideBySide(options.roundSeconds);
     for (int size : options.batchSizes) {
-      String name = String.valueOf(size);
-      sizes.add(name, rows, () -> before.accept(name), () -> body.accept(name));
+      String fixed = String.valueOf(size);
+      sizes.add(fixed, rows, () -> before.accept(fixed), () -> body.accept(fixed));
     }
+    List<Integer> settledOn = settled.computeIfAbsent(name, key -> new ArrayList<>());
     sizes.add(
         AUTO,
         rows,
@@ -130,7 +140,10 @@ final class BatchSweep {
           Learned.forget();
           before.accept(BatchSizer.AUTO);
         },
-        () -> body.accept(BatchSizer.AUTO));
+        () -> {
+          body.accept(BatchSizer.AUTO);
+          settledOn.addAll(Learned.settledBatchSizes().values());
+        });
     return sizes.run(options.repeats);
   }
 
