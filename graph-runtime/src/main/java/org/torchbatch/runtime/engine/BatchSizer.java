@@ -36,9 +36,7 @@ public final class BatchSizer {
   public static final String AUTO = "auto";
   static final int AUTO_START = 4096;
   static final int AUTO_MIN = 64;
-  static final int SAMPLES_PER_SIZE = 5;
-  static final long MIN_NANOS_PER_SIZE = 200_000_000L;
-  static final long MIN_ROWS_PER_SIZE = 4L * AUTO_START;
+  static final int WARM_UP_CYCLES = 5;
   static final int WINDOW_CYCLES = 3;
   static final long WINDOW_NANOS = 100_000_000L;
   static final long WINDOW_ROWS = 2L * AUTO_START;
@@ -126,7 +124,7 @@ public final class BatchSizer {
     if (rates.isEmpty()) {
       return size;
     }
-    double best = rates.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    double best = SizeRounds.best(rates);
     return rates.entrySet().stream()
         .filter(rate -> rate.getValue() >= best * CLEAR_LOSS)
         .mapToInt(Map.Entry::getKey)
@@ -160,7 +158,7 @@ public final class BatchSizer {
     boolean full = rows == size;
     // a run of calls between half the size and the size means the input (a reader's batches)
     // caps it; shorter ones end an input batch, and are timed with the size's full calls
-    if (!full && rows >= size / 2 && ++capped >= SAMPLES_PER_SIZE) {
+    if (!full && rows >= size / 2 && ++capped >= WARM_UP_CYCLES) {
       inputCaps(rows);
       return;
     }
@@ -169,7 +167,7 @@ public final class BatchSizer {
     }
     // a window's first cycle pays for allocations the next ones reuse; the first window's first
     // cycles also meet the query's start (each task's first batch, its threads and buffers warming)
-    if (++samples <= (warmedUp ? 1 : SAMPLES_PER_SIZE)) {
+    if (++samples <= (warmedUp ? 1 : WARM_UP_CYCLES)) {
       return;
     }
     timedRows += rows;

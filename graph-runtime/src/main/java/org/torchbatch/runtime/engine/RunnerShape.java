@@ -15,8 +15,9 @@ import org.torchbatch.runtime.TorchbatchException;
  * how the cores share their caches). {@code auto} starts per task and, once the batch size settled,
  * measures both shapes in windows ordered task, shared, shared, task (so that a rate drifting as
  * the query warms up or the machine's load moves weighs on both alike) of the cycles the batch size
- * is judged by (a call's start to the same task's next one, so a turn's wait counts), with the
- * windows' rules of {@link BatchSizer}; it runs shared only where that was 5% faster, and stops
+ * is judged by (a call's start to the same task's next one, so a turn's wait counts), each of at
+ * least five full cycles, a fifth of a second and 16,384 rows after one untimed cycle (five in the
+ * first, which meet the query's start); it runs shared only where that was 5% faster, and stops
  * after the first shared window where that ran below 90% of the first. Where the batch size was
  * learned per task ({@code auto}), a shared call takes the rows of every task it runs for, so that
  * each of its threads gets as many rows as a task's own call: the size and the shape are then
@@ -26,6 +27,10 @@ import org.torchbatch.runtime.TorchbatchException;
 public final class RunnerShape {
   private static final String AUTO = "auto";
   private static final Shape[] WINDOWS = {Shape.TASK, Shape.SHARED, Shape.SHARED, Shape.TASK};
+  // longer than the batch size's windows: two shapes to tell apart, each in two windows
+  static final int WINDOW_CYCLES = 5;
+  static final long WINDOW_NANOS = 200_000_000L;
+  static final long WINDOW_ROWS = 16_384;
 
   /** A runner per task, or one for the executor's tasks in turn. */
   public enum Shape {
@@ -153,7 +158,7 @@ public final class RunnerShape {
     }
     boolean full = 2L * rows >= asked;
     // the first window's first cycles meet the query's start; each window's first, the switch
-    if (++samples <= (window == 0 ? BatchSizer.SAMPLES_PER_SIZE : 1)) {
+    if (++samples <= (window == 0 ? BatchSizer.WARM_UP_CYCLES : 1)) {
       return;
     }
     timedRows[shape.ordinal()] += rows;
@@ -162,9 +167,7 @@ public final class RunnerShape {
     windowRows += rows;
     windowNanos += Math.max(1, nanos);
     fullCycles += full ? 1 : 0;
-    if (fullCycles < BatchSizer.SAMPLES_PER_SIZE
-        || windowNanos < BatchSizer.MIN_NANOS_PER_SIZE
-        || windowRows < BatchSizer.MIN_ROWS_PER_SIZE) {
+    if (fullCycles < WINDOW_CYCLES || windowNanos < WINDOW_NANOS || windowRows < WINDOW_ROWS) {
       return;
     }
     // a first shared window below 90% of the tasks' own is a clear loss: no second look

@@ -100,7 +100,7 @@ class RunnerShapeTest {
   }
 
   @Test
-  void aWindowIsAsLongAsTheBatchSizersAndCallsOfTheShapeBeforeAreNotTimed() {
+  void aWindowIsFiveFullCyclesAFifthOfASecondAndCallsOfTheShapeBeforeAreNotTimed() {
     RunnerShape shape = new RunnerShape("m", null, 8, false);
     // five untimed cycles as the query starts, then six full ones of 30 ms: not yet 0.2 s
     for (int call = 0; call < 11; call++) {
