@@ -11,10 +11,11 @@ import java.util.TreeMap;
  * drifting as the query warms up or the machine's load moves weighs on every size alike. The first
  * round goes down from the start in halves; a round won by its smallest size goes on down in pairs
  * (512, 256, 256, 512), one won by its largest up (4096, 8192, 8192, 4096). A size whose first
- * window runs below 90% of the round's best window so far is a clear loss: no smaller (or, going
- * up, larger) size is tried, and the sizes before it are measured again, so that the round's
- * verdict still weighs windows on either side of each size (one window each is no verdict: the
- * first, right after the query began, may run well faster or slower than the query goes on to).
+ * window runs below 90% of the round's best window so far is a clear loss (from the first round's
+ * third size on): no smaller (or, going up, larger) size is tried, and the sizes before it are
+ * measured again, so that the round's verdict still weighs windows on either side of each size (one
+ * window each is no verdict: the first, right after the query began, may run well faster or slower
+ * than the query goes on to).
  */
 final class SizeRounds {
   private static final int FIRST_ROUND_SIZES = 4;
@@ -68,7 +69,7 @@ final class SizeRounds {
     total[0] += rows;
     total[1] += nanos;
     double rate = rows / (nanos / 1e9);
-    if (position > 0 && position < tried && rate < bestWindow * BatchSizer.CLEAR_LOSS) {
+    if (position >= firstLoser() && position < tried && rate < bestWindow * BatchSizer.CLEAR_LOSS) {
       // the sizes before the loser measured again in reverse, so that it is judged against
       // windows on either side of it
       tried = position + 1;
@@ -80,6 +81,16 @@ final class SizeRounds {
     bestWindow = position < tried ? Math.max(bestWindow, rate) : bestWindow;
     position++;
     return position >= order.length;
+  }
+
+  /**
+   * The first position a clear loss may end a round's first half at: the first round's first
+   * halving always gets its two windows, since one window right after the query began may run far
+   * from the rate the query goes on at, and then the start would be judged on two windows against
+   * one.
+   */
+  private int firstLoser() {
+    return direction == Direction.FIRST ? 2 : 1;
   }
 
   /** Rows/s of each size measured in this round: its windows' rows over their time. */
