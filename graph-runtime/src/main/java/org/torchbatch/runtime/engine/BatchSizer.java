@@ -187,8 +187,9 @@ public final class BatchSizer {
       measure(round.size());
       return;
     }
-    endRound(round.rates());
-    int winner = SizeRounds.chosen(round.rates());
+    NavigableMap<Integer, Double> measured = round.rates();
+    endRound(measured);
+    int winner = SizeRounds.chosen(measured);
     SizeRounds next = round.next(max);
     if (next != null) {
       startRound(next);

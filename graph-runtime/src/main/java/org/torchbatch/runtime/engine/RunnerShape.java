@@ -28,9 +28,9 @@ public final class RunnerShape {
   private static final String AUTO = "auto";
   private static final Shape[] WINDOWS = {Shape.TASK, Shape.SHARED, Shape.SHARED, Shape.TASK};
   // longer than the batch size's windows: two shapes to tell apart, each in two windows
-  static final int WINDOW_CYCLES = 5;
-  static final long WINDOW_NANOS = 200_000_000L;
-  static final long WINDOW_ROWS = 16_384;
+  private static final int WINDOW_CYCLES = 5;
+  private static final long WINDOW_NANOS = 200_000_000L;
+  private static final long WINDOW_ROWS = 16_384;
 
   /** A runner per task, or one for the executor's tasks in turn. */
   public enum Shape {
